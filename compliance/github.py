@@ -1,0 +1,199 @@
+"""The HTTP side: a GET-only GitHub client with timeouts, retries and a bounded rate-limit wait."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import threading
+import time
+from collections.abc import Generator
+from typing import Any
+
+import httpx
+import stamina
+
+from compliance import __version__
+from compliance.evidence import KEPT_HEADERS, Failure, Reply, RequestRecord, Result
+from compliance.token import Token
+
+__all__ = ["API_VERSION", "GitHub", "MAX_BODY_BYTES"]
+
+API_VERSION = "2022-11-28"
+MAX_BODY_BYTES = 2 * 1024 * 1024
+_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+
+
+class _BearerAuth(httpx.Auth):
+    """Adds the token to each request at the last moment, so no header dict holds it beforehand."""
+
+    def __init__(self, token: Token) -> None:
+        self._token = token
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = "Bearer " + self._token.reveal()
+        yield request
+
+
+class _RateLimited(Exception):
+    def __init__(self, reply: Reply, wait: float) -> None:
+        super().__init__(f"rate limited for {wait:.0f} s")
+        self.reply, self.wait = reply, wait
+
+
+class _ServerError(Exception):
+    def __init__(self, reply: Reply) -> None:
+        super().__init__(f"server error {reply.status}")
+        self.reply = reply
+
+
+class _BadBody(Exception):
+    pass
+
+
+class _WaitBudget:
+    """The total time the whole run may spend waiting for rate limits."""
+
+    def __init__(self, seconds: float) -> None:
+        self.left = seconds
+        self._lock = threading.Lock()
+
+    def take(self, seconds: float) -> bool:
+        with self._lock:
+            if seconds > self.left:
+                return False
+            self.left -= seconds
+            return True
+
+
+def _rate_limit_wait(reply: Reply, now: float) -> float | None:
+    """Seconds GitHub asks us to wait, or None when the answer is not a rate limit."""
+    if reply.status not in (403, 429):
+        return None
+    headers = reply.headers
+    retry_after = headers.get("retry-after", "").strip()
+    if retry_after:
+        if retry_after.isdigit():
+            return float(retry_after)
+        try:
+            return max(0.0, email.utils.parsedate_to_datetime(retry_after).timestamp() - now)
+        except (TypeError, ValueError):
+            return 60.0
+    if headers.get("x-ratelimit-remaining") == "0":
+        reset = headers.get("x-ratelimit-reset", "")
+        return max(1.0, float(reset) - now + 1) if reset.isdigit() else 60.0
+    if reply.status == 429 or "rate limit" in reply.message.lower():
+        return 60.0  # GitHub: without a hint, wait at least one minute
+    return None
+
+
+class GitHub:
+    """A read-only client for one API base URL; it can only send GET."""
+
+    def __init__(self, api_url: str, token: Token | None, max_wait: float, attempts: int = 3) -> None:
+        stamina.instrumentation.set_on_retry_hooks([])  # retries are reported as evidence, not log noise
+        self._client = httpx.Client(
+            base_url=api_url,
+            auth=_BearerAuth(token) if token else None,
+            headers={
+                "Accept": "application/vnd.github+json",
+                "X-GitHub-Api-Version": API_VERSION,
+                "User-Agent": f"copilot-token-compliance/{__version__}",
+            },
+            timeout=_TIMEOUT,
+            follow_redirects=False,
+        )
+        self._budget = _WaitBudget(max_wait)
+        self._attempts = attempts
+        self._lock = threading.Lock()
+        self.requests: list[RequestRecord] = []
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._client.close()
+
+    def __enter__(self) -> GitHub:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def get(self, path: str, params: dict[str, str] | None = None) -> Result:
+        """GET path with retries; never raises for network or server trouble, returns a Failure instead."""
+        shown = path + ("?" + str(httpx.QueryParams(params)) if params else "")
+        try:
+            for attempt in stamina.retry_context(
+                on=self._should_retry,
+                attempts=self._attempts,
+                timeout=None,
+                wait_initial=0.3,
+                wait_max=2.0,
+                wait_jitter=0.3,
+            ):
+                with attempt:
+                    return self._once(path, shown, params)
+        except _RateLimited as exc:
+            return Failure(shown, f"rate limited ({exc.reply.describe()}); waiting {exc.wait:.0f} s more would "
+                                  f"exceed the --max-wait budget ({self._budget.left:.0f} s left)")
+        except _ServerError as exc:
+            return Failure(shown, f"GitHub answered {exc.reply.status} {self._attempts} times")
+        except _BadBody as exc:
+            return Failure(shown, str(exc))
+        except httpx.TimeoutException as exc:
+            return Failure(shown, f"timed out ({type(exc).__name__}) {self._attempts} times", connect=isinstance(exc, httpx.ConnectTimeout))
+        except httpx.ConnectError as exc:
+            return Failure(shown, f"could not connect ({_short(exc)})", connect=True)
+        except httpx.TransportError as exc:
+            return Failure(shown, f"transport error ({type(exc).__name__}: {_short(exc)})")
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _should_retry(self, exc: Exception) -> bool | float:
+        if isinstance(exc, _RateLimited):
+            return exc.wait if self._budget.take(exc.wait) else False
+        return isinstance(exc, (_ServerError, httpx.TransportError))
+
+    def _once(self, path: str, shown: str, params: dict[str, str] | None) -> Reply:
+        status: int | None = None
+        try:
+            with self._client.stream("GET", path, params=params) as response:
+                status = response.status_code
+                raw = _read_capped(response)
+                reply = Reply(
+                    path=shown,
+                    status=status,
+                    headers={k: response.headers[k] for k in KEPT_HEADERS if k in response.headers},
+                    body=_parse_json(raw, response.headers.get("content-type", "")),
+                )
+        finally:
+            with self._lock:
+                self.requests.append(RequestRecord("GET", shown, status))
+        if reply.status >= 500:
+            raise _ServerError(reply)
+        wait = _rate_limit_wait(reply, time.time())
+        if wait is not None:
+            raise _RateLimited(reply, wait)
+        return reply
+
+
+def _read_capped(response: httpx.Response) -> bytes:
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _BadBody(f"answer body larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB; refused to read it")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _parse_json(raw: bytes, content_type: str) -> Any:
+    if not raw or "json" not in content_type.lower():
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0][:200]
+

@@ -1,0 +1,230 @@
+"""The pytest side: options, the one-time evaluation at start-up, one test per requirement, the JSON at the end."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import textwrap
+from collections.abc import Generator
+from pathlib import Path
+
+import pytest
+
+from compliance.catalogue import Profile, ProfileError, Requirement, load_profile
+from compliance.github import GitHub
+from compliance.options import InputError, Mode, RunOptions, resolve
+from compliance.probes import collect
+from compliance.redaction import Redactor
+from compliance.results import Assessment, to_json, write_json
+from compliance.verdicts import CHECKS, Settings, Verdict, Word, evaluate
+
+__all__ = ["ASSESSMENT", "PROFILE", "enact"]
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+ASSESSMENT = pytest.StashKey[Assessment]()
+PROFILE = pytest.StashKey[Profile]()
+OPTIONS = pytest.StashKey[RunOptions]()
+REDACTOR = pytest.StashKey[Redactor]()
+
+_STATUS = {
+    Word.PASS: ("passed", ".", ("PASS", {"green": True})),
+    Word.FAIL: ("failed", "F", ("FAIL", {"red": True})),
+    Word.WARN: ("warned", "W", ("WARN", {"yellow": True})),
+    Word.UNVERIFIED: ("unverified", "u", ("UNVERIFIED", {"yellow": True})),
+    Word.ERROR: ("error", "E", ("ERROR", {"red": True})),
+    Word.NOT_APPLICABLE: ("not applicable", "n", ("N/A", {})),
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register the contract's options."""
+    group = parser.getgroup("compliance", "copilot-token-compliance")
+    group.addoption("--org", help="the organization to check")
+    group.addoption("--mode", choices=[m.value for m in Mode], default="auto",
+                    help="auto (default), live, record or replay")
+    group.addoption("--cassette", help="the cassette to record to or replay from")
+    group.addoption("--token-env", default="GITHUB_TOKEN", help="environment variable holding the token")
+    group.addoption("--token-file", help="read the token from this file instead (then TOKEN-STORAGE applies)")
+    group.addoption("--api-url", help="REST API base (default: $GITHUB_API_URL, else https://api.github.com)")
+    group.addoption("--profile", default="milestone-copilot", help="requirement profile name or .toml path")
+    group.addoption("--allow-no-expiration", action="store_true", help="the org policy allows tokens without expiry")
+    group.addoption("--expiry-warning-days", type=int, default=30, help="warning window for EXPIRY-HEADROOM")
+    group.addoption("--expected-owner", help="the service account that should own the token")
+    group.addoption("--compliance-json", default="reports/compliance.json", help="machine-readable results")
+    group.addoption("--max-wait", type=float, default=60.0,
+                    help="total seconds the run may wait for GitHub rate limits before giving up (default 60)")
+
+
+def _targets_compliance(config: pytest.Config) -> bool:
+    for arg in config.args:
+        path = Path(arg.split("::")[0]).resolve()
+        if path == PACKAGE_DIR or PACKAGE_DIR in path.parents or path in PACKAGE_DIR.parents:
+            return True
+    return False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Validate the options and gather all evidence once, before pytest-html or JUnit write anything."""
+    if config.option.help or config.option.version or not _targets_compliance(config):
+        return
+    raw = {name: getattr(config.option, name) for name in (
+        "org", "mode", "cassette", "token_env", "token_file", "api_url", "profile", "allow_no_expiration",
+        "expiry_warning_days", "expected_owner", "compliance_json", "max_wait")}
+    try:
+        opts = resolve(raw, os.environ)
+        profile = load_profile(opts.profile, CHECKS.keys())
+        config.stash[PROFILE] = profile
+        config.stash[OPTIONS] = opts
+        if config.option.collectonly:
+            return
+        config.stash[ASSESSMENT] = _assess(opts, profile)
+    except (InputError, ProfileError) as exc:
+        raise pytest.UsageError(str(exc)) from None
+    redactor = Redactor(opts.token)
+    redactor.install()
+    config.stash[REDACTOR] = redactor
+    if config.option.htmlpath is None and config.pluginmanager.hasplugin("html"):
+        config.option.htmlpath = "reports/compliance.html"
+        config.option.self_contained_html = True
+
+
+def _assess(opts: RunOptions, profile: Profile) -> Assessment:
+    if opts.mode is Mode.REPLAY or opts.mode is Mode.RECORD:
+        raise InputError(f"--mode {opts.mode.value} arrives with recorded evidence; run live with --org ORG for now.")
+    now = dt.datetime.now(dt.UTC)
+    with GitHub(opts.target.api_url, opts.token, opts.max_wait) as client:
+        evidence = collect(opts, client, now)
+    settings = Settings(opts.allow_no_expiration, opts.expiry_warning_days, opts.expected_owner)
+    return Assessment(profile, opts.mode, evidence, evaluate(evidence, profile, settings), opts.token)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Restore logging."""
+    redactor = config.stash.get(REDACTOR, None)
+    if redactor:
+        redactor.uninstall()
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Say what is being checked, where, and with which token (by fingerprint only)."""
+    opts = config.stash.get(OPTIONS, None)
+    if opts is None:
+        return []
+    lines = [f"compliance: org {opts.target.org or '-'}, profile {opts.profile}, mode {opts.mode.value}, "
+             f"API {opts.target.api_url}"]
+    if opts.token and opts.token_source:
+        note = " (surrounding whitespace stripped)" if opts.token_source.stripped_whitespace else ""
+        lines.append(f"token: {opts.token.kind.value} {opts.token.fingerprint} from "
+                     f"{opts.token_source.label}{note}")
+    return lines
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """One test per requirement of the profile; the test ID is the requirement ID."""
+    if "requirement" in metafunc.fixturenames:
+        profile = metafunc.config.stash.get(PROFILE, None)
+        reqs = profile.requirements if profile else ()
+        metafunc.parametrize("requirement", [pytest.param(r, id=r.id) for r in reqs])
+
+
+@pytest.fixture
+def verdict(request: pytest.FixtureRequest, requirement: Requirement) -> Verdict:
+    """The verdict the evidence gives this requirement."""
+    assessment = request.config.stash.get(ASSESSMENT, None)
+    if assessment is None:
+        pytest.skip("no evidence was gathered in this run")
+    return assessment.verdicts[requirement.id]
+
+
+def enact(requirement: Requirement, verdict: Verdict, remediation: str) -> None:
+    """Turn a verdict into the test's outcome: fail and error fail, unverified and N/A skip, pass and warn pass."""
+    __tracebackhide__ = True
+    word = verdict.word
+    if word in (Word.PASS, Word.WARN):
+        return
+    text = f"{word.value.upper()}: {verdict.evidence}"
+    if word in (Word.UNVERIFIED, Word.NOT_APPLICABLE):
+        pytest.skip(text)
+    lines = [
+        f"{requirement.id} ({requirement.level.value}, guide step {requirement.guide_step}): {word.value.upper()}",
+        f"Observed: {verdict.evidence}",
+        f"Required: {requirement.title}",
+    ]
+    if remediation:
+        lines.append(f"Fix: {remediation}")
+    pytest.fail("\n".join(lines), pytrace=False)
+
+
+@pytest.fixture
+def remediation(request: pytest.FixtureRequest, requirement: Requirement) -> str:
+    """The fix text for this requirement's verdict."""
+    assessment = request.config.stash.get(ASSESSMENT, None)
+    return assessment.remediation(requirement) if assessment else ""
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Attach requirement and verdict to each report (JUnit properties too) and scrub the token."""
+    rep = yield
+    assessment = item.config.stash.get(ASSESSMENT, None)
+    callspec = getattr(item, "callspec", None)
+    req = callspec.params.get("requirement") if callspec else None
+    if assessment and isinstance(req, Requirement) and rep.when == "call":
+        word = assessment.verdicts[req.id].word
+        rep.user_properties = [*rep.user_properties, ("requirement", req.id), ("level", req.level.value),
+                               ("verdict", word.value)]
+        item.user_properties.extend([("requirement", req.id), ("verdict", word.value)])
+    redactor = item.config.stash.get(REDACTOR, None)
+    if redactor:
+        redactor.report(rep)
+    return rep
+
+
+def _verdict_of(report: pytest.TestReport) -> Word | None:
+    for key, value in getattr(report, "user_properties", ()):
+        if key == "verdict":
+            return Word(value)
+    return None
+
+
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
+    """Show the six verdict words instead of pytest's outcomes."""
+    if report.when == "call":
+        word = _verdict_of(report)
+        if word is not None:
+            return _STATUS[word]
+    return None
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Write the JSON results (all requirements, whatever was selected)."""
+    assessment = session.config.stash.get(ASSESSMENT, None)
+    opts = session.config.stash.get(OPTIONS, None)
+    if assessment is None or opts is None:
+        return
+    write_json(to_json(assessment, dt.datetime.now(dt.UTC)), opts.compliance_json)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """A compact verdict table, readable at 80 columns."""
+    assessment = config.stash.get(ASSESSMENT, None)
+    opts = config.stash.get(OPTIONS, None)
+    if assessment is None or opts is None:
+        return
+    tr = terminalreporter
+    tr.write_sep("=", "compliance verdicts")
+    colours = {Word.PASS: "green", Word.FAIL: "red", Word.ERROR: "red", Word.WARN: "yellow",
+               Word.UNVERIFIED: "yellow"}
+    for req in assessment.profile.requirements:
+        v = assessment.verdicts[req.id]
+        reason = textwrap.shorten(v.evidence, width=45, placeholder="...")
+        markup = {colours[v.word]: True} if v.word in colours else {}
+        tr.write(f"{req.id:<22} ")
+        tr.write(f"{v.word.value:<15}", **markup)
+        tr.line(reason)
+    words = [assessment.verdicts[r.id].word for r in assessment.profile.requirements]
+    failed = any(w in (Word.FAIL, Word.ERROR) for w in words)
+    tr.line(f"{'NOT COMPLIANT' if failed else 'COMPLIANT'}: " + ", ".join(
+        f"{words.count(w)} {w.value}" for w in Word if words.count(w)), bold=True, red=failed, green=not failed)
+    tr.line(f"results: {opts.compliance_json}")

@@ -1,0 +1,113 @@
+"""Which GET requests prove what, and how they are sent: identity first, then one concurrent wave."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from compliance.evidence import Evidence, Failure, NotSent, Reply, Result
+from compliance.github import GitHub
+from compliance.options import InputError, RunOptions
+
+__all__ = ["EXCESS_PROBES", "MAX_CONCURRENCY", "PROBES", "Probe", "collect", "probes_for"]
+
+MAX_CONCURRENCY = 8
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One GET request and the fact it establishes."""
+
+    name: str
+    path: str
+    purpose: str
+    params: dict[str, str] = field(default_factory=dict)
+    cloud_only: bool = False
+    wave: int = 2
+    permission: str = ""  # for negative probes: the permission whose presence a 200 proves
+
+    def url_path(self, org: str) -> str:
+        """The request path for this org."""
+        return self.path.format(org=org)
+
+
+PROBES: tuple[Probe, ...] = (
+    Probe("user", "/user", "identity, token expiry and scopes headers; needs no permission", wave=1),
+    Probe("org", "/orgs/{org}", "the org exists; owners see its private repository count", wave=1),
+    Probe("membership", "/user/memberships/orgs/{org}", "needs Members: Read; gives the owner's role and state"),
+    Probe("copilot_billing", "/orgs/{org}/copilot/billing", "needs GitHub Copilot Business: Read and an org owner",
+          cloud_only=True),
+    Probe("copilot_seats", "/orgs/{org}/copilot/billing/seats", "Copilot seat assignments, same permission",
+          params={"per_page": "1"}, cloud_only=True),
+    Probe("copilot_metrics", "/orgs/{org}/copilot/metrics/reports/organization-28-day/latest",
+          "needs Organization Copilot metrics: Read and the metrics policy", cloud_only=True),
+    Probe("private_repos", "/orgs/{org}/repos", "a private repository must not be visible",
+          params={"type": "private", "per_page": "1"}),
+    Probe("excess:administration", "/orgs/{org}/actions/permissions", "must be refused",
+          permission="Administration"),
+    Probe("excess:secrets", "/orgs/{org}/actions/secrets", "must be refused",
+          params={"per_page": "1"}, permission="Secrets"),
+    Probe("excess:hooks", "/orgs/{org}/hooks", "must be refused", params={"per_page": "1"},
+          permission="Webhooks"),
+)
+EXCESS_PROBES = tuple(p for p in PROBES if p.permission)
+
+
+def probes_for(server: bool) -> tuple[Probe, ...]:
+    """The probes that exist on this kind of GitHub (Copilot endpoints are cloud-only)."""
+    return tuple(p for p in PROBES if not (server and p.cloud_only))
+
+
+def collect(opts: RunOptions, client: GitHub, now: dt.datetime) -> Evidence:
+    """Send the probes (GET only, each once) and gather their results; stop after a 401."""
+    org = opts.target.org
+    probes = probes_for(opts.target.is_server)
+    results: dict[str, Result] = {}
+    stop = threading.Event()
+
+    def send(probe: Probe) -> tuple[str, Result]:
+        path = probe.url_path(org)
+        if stop.is_set():
+            return probe.name, NotSent(path, "GitHub rejected the token (401), so no further request was sent")
+        result = client.get(path, probe.params or None)
+        if isinstance(result, Reply) and result.status == 401:
+            stop.set()
+        return probe.name, result
+
+    def wave(batch: Iterable[Probe]) -> None:
+        todo = list(batch)
+        with ThreadPoolExecutor(max_workers=min(MAX_CONCURRENCY, max(1, len(todo)))) as pool:
+            results.update(pool.map(send, todo))
+
+    wave(p for p in probes if p.wave == 1)
+    _check_first_wave(opts, results)
+    wave(p for p in probes if p.wave == 2)
+    return Evidence(
+        target=opts.target,
+        token_kind=opts.token.kind if opts.token else None,
+        token_source=opts.token_source,
+        now=now,
+        results=results,
+        requests=tuple(client.requests),
+    )
+
+
+def _check_first_wave(opts: RunOptions, results: dict[str, Result]) -> None:
+    """Turn answers that mean the input is wrong (not the token) into a usage error."""
+    user, org = results["user"], results["org"]
+    api = opts.target.api_url
+    if isinstance(user, Failure) and user.connect and isinstance(org, Failure) and org.connect:
+        raise InputError(f"Cannot reach the GitHub API at {api} ({user.reason}); check --api-url and your network.")
+    if isinstance(user, Reply) and user.status == 404:
+        raise InputError(
+            f"{api} does not look like a GitHub REST API (GET /user answered 404); for GitHub Enterprise Server "
+            "use https://HOST/api/v3."
+        )
+    if isinstance(user, Reply) and user.ok and isinstance(org, Reply) and org.status == 404:
+        raise InputError(
+            f"GitHub has no organization named {opts.target.org!r} at {api} (GET /orgs/{opts.target.org} answered "
+            "404); check --org and --api-url."
+        )

@@ -1,0 +1,358 @@
+"""The simulator: a werkzeug handler served by pytest-httpserver, driven by one scenario."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import logging
+import re
+import threading
+import time
+from collections import Counter
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pytest_httpserver import METHOD_ALL, HTTPServer
+from werkzeug import Request, Response
+
+__all__ = ["GitHubSimulator", "load_scenario", "scenario_names"]
+
+HERE = Path(__file__).parent
+logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one access-log line per request is noise in test output
+DOCS = "https://docs.github.com/rest"
+NOT_ACCESSIBLE = "Resource not accessible by personal access token"
+# Endpoints that read the org's private data and, per GitHub's docs, only org owners can use.
+OWNER_ONLY = {
+    "/orgs/{org}/copilot/billing",
+    "/orgs/{org}/copilot/billing/seats",
+    "/orgs/{org}/copilot/metrics/reports/organization-28-day/latest",
+    "/orgs/{org}/actions/permissions",
+    "/orgs/{org}/actions/secrets",
+    "/orgs/{org}/hooks",
+}
+COPILOT = {p for p in OWNER_ONLY if "/copilot/" in p}
+# What a classic token needs for each endpoint (scope alternatives).
+CLASSIC_SCOPES = {
+    "/user/memberships/orgs/{org}": {"read:org", "admin:org"},
+    "/orgs/{org}/copilot/billing": {"read:org", "manage_billing:copilot", "admin:org"},
+    "/orgs/{org}/copilot/billing/seats": {"read:org", "manage_billing:copilot", "admin:org"},
+    "/orgs/{org}/copilot/metrics/reports/organization-28-day/latest": {"read:org", "admin:org"},
+    "/orgs/{org}/actions/permissions": {"admin:org"},
+    "/orgs/{org}/actions/secrets": {"admin:org"},
+    "/orgs/{org}/hooks": {"admin:org_hook"},
+}
+ROUTES = (
+    "/user",
+    "/rate_limit",
+    "/orgs/{org}",
+    "/orgs/{org}/members",
+    "/orgs/{org}/repos",
+    "/user/memberships/orgs/{org}",
+    *sorted(OWNER_ONLY),
+)
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+@cache
+def _scenarios() -> dict[str, Any]:
+    return yaml.safe_load((HERE / "scenarios.yaml").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def scenario_names() -> list[str]:
+    """Every scenario except the base."""
+    return [n for n in _scenarios() if n != "base"]
+
+
+def load_scenario(name: str, **overrides: Any) -> dict[str, Any]:
+    """The named scenario merged over the base, plus any overrides."""
+    data = _scenarios()
+    merged = _merge(data["base"], data[name])
+    merged = _merge(merged, overrides)
+    perms = merged["token"]["permissions"]
+    merged["token"]["permissions"] = {k: v for k, v in perms.items() if v}
+    merged["name"] = name
+    return merged
+
+
+@cache
+def _permission_map() -> dict[str, list[dict[str, str]]]:
+    """(GET path template) -> list of alternative {permission: access} sets, from GitHub's own map."""
+    raw = json.loads((HERE / "data" / "fine-grained-pat-permissions.json").read_text(encoding="utf-8"))
+    out: dict[str, list[dict[str, str]]] = {}
+    for perm, info in raw.items():
+        for row in info["permissions"]:
+            if row["verb"] == "get":
+                out.setdefault(row["requestPath"], []).append({perm: row["access"]})
+    return out
+
+
+def _rank(level: str) -> int:
+    return {"read": 1, "write": 2, "admin": 3}.get(level, 0)
+
+
+class GitHubSimulator:
+    """Serves one scenario; records every request (method, path, status)."""
+
+    def __init__(self, scenario: dict[str, Any], token: str, *, latency: float = 0.0, base_path: str = "") -> None:
+        self.scenario = scenario
+        self.token = token
+        self.latency = latency
+        self.base_path = base_path.rstrip("/")
+        self.requests: list[tuple[str, str, int]] = []
+        self._hits: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+        self._server.expect_request(re.compile(".*"), method=METHOD_ALL).respond_with_handler(self)
+
+    @property
+    def url(self) -> str:
+        """The API base URL to pass as --api-url."""
+        return f"http://127.0.0.1:{self._server.port}{self.base_path}"
+
+    def start(self) -> GitHubSimulator:
+        """Start serving in a background thread."""
+        self._server.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving."""
+        if self._server.is_running():
+            self._server.stop()
+
+    def __enter__(self) -> GitHubSimulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __call__(self, request: Request) -> Response:
+        """Handle one request."""
+        if self.latency:
+            time.sleep(self.latency)
+        response = self._handle(request)
+        with self._lock:
+            self.requests.append((request.method, request.full_path.rstrip("?"), response.status_code))
+        return response
+
+    # -- helpers -------------------------------------------------------------------------------------------------
+
+    def _json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+        hdrs = {**self._common_headers(), **(headers or {})}
+        return Response(json.dumps(body), status=status, headers=hdrs, content_type="application/json; charset=utf-8")
+
+    def _error(self, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+        return self._json(status, {"message": message, "documentation_url": DOCS, "status": str(status)}, headers)
+
+    def _common_headers(self) -> dict[str, str]:
+        now = int(time.time())
+        with self._lock:
+            used = sum(self._hits.values())
+        headers = {
+            "X-RateLimit-Limit": "5000",
+            "X-RateLimit-Remaining": str(max(0, 5000 - used)),
+            "X-RateLimit-Reset": str(now + 3600),
+            "X-RateLimit-Used": str(used),
+            "X-RateLimit-Resource": "core",
+            "X-GitHub-Api-Version-Selected": "2022-11-28",
+        }
+        if self.base_path.endswith("/api/v3"):
+            headers["X-GitHub-Enterprise-Version"] = "3.19.0"
+        token = self.scenario["token"]
+        if token["lifetime_days"] is not None:
+            expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=token["lifetime_days"] - token["age_days"])
+            fmt = "%Y-%m-%d %H:%M:%S UTC" if token["expiry_format"] == "utc" else "%Y-%m-%d %H:%M:%S +0000"
+            headers["GitHub-Authentication-Token-Expiration"] = expires.strftime(fmt)
+        if token["kind"] == "classic":
+            headers["X-OAuth-Scopes"] = token["scopes"]
+        return headers
+
+    def _count(self, key: str) -> int:
+        with self._lock:
+            self._hits[key] += 1
+            return self._hits[key]
+
+    @staticmethod
+    def _due(rule: dict[str, Any], hit: int) -> bool:
+        return rule["times"] == "always" or hit <= int(rule["times"])
+
+    def _route(self, path: str) -> tuple[str, str | None] | None:
+        for template in ROUTES:
+            pattern = "^" + re.escape(template).replace(re.escape("{org}"), "(?P<org>[^/]+)") + "$"
+            m = re.match(pattern, path)
+            if m:
+                return template, m.groupdict().get("org")
+        return None
+
+    # -- request handling ------------------------------------------------------------------------------------------
+
+    def _handle(self, request: Request) -> Response:
+        path = request.path
+        if self.base_path:
+            if not path.startswith(self.base_path + "/"):
+                return self._error(404, "Not Found")
+            path = path[len(self.base_path):]
+        if request.method != "GET":
+            return self._error(405, "Method Not Allowed (the simulator is read-only)")
+        auth = request.headers.get("Authorization", "")
+        token = self.scenario["token"]
+        if auth not in (f"Bearer {self.token}", f"token {self.token}") or token["revoked"]:
+            return self._error(401, "Bad credentials")
+        routed = self._route(path)
+        if routed is None:
+            return self._error(404, "Not Found")
+        template, org = routed
+        hit = self._count(template)
+        for rule in self.scenario["faults"]:
+            if rule["path"] == template and self._due(rule, hit):
+                return self._error(int(rule["status"]), "Server Error")
+        for rule in self.scenario["rate_limits"]:
+            if rule["path"] == template and self._due(rule, hit):
+                return self._rate_limited(rule)
+        if org is not None and org.lower() != self.scenario["org"]["login"]:
+            return self._error(404, "Not Found")
+        if self.base_path and template in COPILOT:
+            return self._error(404, "Not Found")  # GHES has no Copilot REST endpoints
+        handler = getattr(self, "_get_" + re.sub(r"\W+", "_", template.replace("{org}", "org")).strip("_"))
+        return handler(request)  # type: ignore[no-any-return]
+
+    def _rate_limited(self, rule: dict[str, Any]) -> Response:
+        if "retry_after" in rule:
+            return self._error(429, "You have exceeded a secondary rate limit.", {"Retry-After": str(rule["retry_after"])})
+        reset = int(time.time()) + int(rule["reset_in"])
+        return self._error(403, "API rate limit exceeded for user ID 9001.",
+                           {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)})
+
+    def _org_gate(self, template: str) -> Response | None:
+        """Refuse org-private data the way GitHub documents it; None means access is granted."""
+        token, org, owner = self.scenario["token"], self.scenario["org"], self.scenario["owner"]
+        needs = _permission_map().get(template, [])
+        accepted = "; ".join(",".join(f"{p}={a}" for p, a in alt.items()) for alt in needs)
+        headers = {"X-Accepted-GitHub-Permissions": accepted} if accepted else {}
+        if token["kind"] == "classic":
+            held = {s.strip() for s in token["scopes"].split(",")}
+            if not held & CLASSIC_SCOPES.get(template, set()):
+                return self._error(404, "Not Found")
+        else:
+            lifetime, cap = token["lifetime_days"], org["max_lifetime_days"]
+            if cap is not None and (lifetime is None or lifetime > cap):
+                return self._error(403, f"The '{org['login']}' organization forbids access via a fine-grained personal "
+                                        f"access tokens if the token's lifetime is greater than {cap} days.", headers)
+            if token["resource_owner"] != "org" or token["status"] != "approved" or org["fine_grained_pats"] != "allowed":
+                return self._error(403, NOT_ACCESSIBLE, headers)  # public resources only
+            held = token["permissions"]
+            if needs and not any(all(_rank(held.get(p, "")) >= _rank(a) for p, a in alt.items()) for alt in needs):
+                return self._error(403, NOT_ACCESSIBLE, headers)
+        if owner["state"] != "active":
+            return self._error(404, "Not Found")
+        if template in OWNER_ONLY and owner["role"] != "admin":
+            return self._error(404, "Not Found", headers)  # owner-only endpoints answer 404 to others
+        return None
+
+    def _org_visible(self) -> bool:
+        return self._org_gate("/user/memberships/orgs/{org}") is None or self.scenario["token"]["kind"] == "classic"
+
+    def _get_user(self, request: Request) -> Response:
+        o = self.scenario["owner"]
+        return self._json(200, {"login": o["login"], "id": o["id"], "type": o["type"], "name": o["name"],
+                                "email": o["email"], "avatar_url": f"https://avatars.example/u/{o['id']}",
+                                "site_admin": False, "user_view_type": "public"})
+
+    def _get_rate_limit(self, request: Request) -> Response:
+        return self._json(200, {"resources": {"core": {"limit": 5000, "remaining": 4990, "reset": 0, "used": 10}}})
+
+    def _get_orgs_org(self, request: Request) -> Response:
+        org = self.scenario["org"]
+        body: dict[str, Any] = {"login": org["login"], "id": org["id"], "type": "Organization",
+                                "public_repos": len(org["public_repos"]), "description": "Acme analytics"}
+        if self._org_gate("/user/memberships/orgs/{org}") is None and self.scenario["owner"]["role"] == "admin":
+            body["owned_private_repos"] = len(org["private_repos"])
+            body["total_private_repos"] = len(org["private_repos"])
+        return self._json(200, body)
+
+    def _get_orgs_org_members(self, request: Request) -> Response:
+        org = self.scenario["org"]
+        names = org["members"] if self._org_gate("/orgs/{org}/members") is None else org["public_members"]
+        return self._json(200, [{"login": n, "type": "User"} for n in names])
+
+    def _get_orgs_org_repos(self, request: Request) -> Response:
+        org, token = self.scenario["org"], self.scenario["token"]
+        repos = [{"name": n, "full_name": f"{org['login']}/{n}", "private": False} for n in org["public_repos"]]
+        private_ok = token["kind"] == "classic" and "repo" in token["scopes"]
+        private_ok |= token["repository_selection"] == "all" and self._org_gate("/orgs/{org}/repos") is None
+        if private_ok:
+            repos += [{"name": n, "full_name": f"{org['login']}/{n}", "private": True} for n in org["private_repos"]]
+        kind = request.args.get("type", "all")
+        if kind in ("private", "public"):
+            repos = [r for r in repos if r["private"] == (kind == "private")]
+        per_page = int(request.args.get("per_page", "30"))
+        return self._json(200, repos[:per_page])
+
+    def _get_user_memberships_orgs_org(self, request: Request) -> Response:
+        refused = self._org_gate("/user/memberships/orgs/{org}")
+        if refused:
+            return refused
+        org, owner = self.scenario["org"], self.scenario["owner"]
+        return self._json(200, {"state": owner["state"], "role": owner["role"],
+                                "organization": {"login": org["login"], "id": org["id"]},
+                                "user": {"login": owner["login"], "id": owner["id"]}})
+
+    def _get_orgs_org_copilot_billing(self, request: Request) -> Response:
+        refused = self._org_gate("/orgs/{org}/copilot/billing")
+        if refused:
+            return refused
+        if not self.scenario["org"]["copilot"]:
+            return self._error(404, "Not Found")
+        return self._json(200, {"seat_breakdown": {"total": 12, "active_this_cycle": 9, "inactive_this_cycle": 3},
+                                "public_code_suggestions": "block", "seat_management_setting": "assign_selected",
+                                "plan_type": "business"})
+
+    def _get_orgs_org_copilot_billing_seats(self, request: Request) -> Response:
+        refused = self._org_gate("/orgs/{org}/copilot/billing/seats")
+        if refused:
+            return refused
+        if not self.scenario["org"]["copilot"]:
+            return self._error(404, "Not Found")
+        seat = {"created_at": "2026-01-05T10:00:00Z", "plan_type": "business",
+                "assignee": {"login": "priya-secret-member", "id": 31337, "email": "priya@acme.example"}}
+        return self._json(200, {"total_seats": 12, "seats": [seat]})
+
+    def _get_orgs_org_copilot_metrics_reports_organization_28_day_latest(self, request: Request) -> Response:
+        refused = self._org_gate("/orgs/{org}/copilot/metrics/reports/organization-28-day/latest")
+        if refused:
+            return refused
+        org = self.scenario["org"]
+        if not org["copilot"]:
+            return self._error(404, "Not Found")
+        if org["metrics_policy"] != "enabled":
+            return self._error(422, "Copilot Usage Metrics API setting is disabled at the organization or enterprise level.")
+        end = dt.date.today() - dt.timedelta(days=1)
+        return self._json(200, {
+            "download_links": [f"https://copilot-reports.example/{org['login']}/28d.ndjson?sig=SIGNED-URL-SECRET"],
+            "report_start_day": (end - dt.timedelta(days=27)).isoformat(),
+            "report_end_day": end.isoformat(),
+        })
+
+    def _admin_only(self, template: str, body: Any) -> Response:
+        refused = self._org_gate(template)
+        return refused or self._json(200, body)
+
+    def _get_orgs_org_actions_permissions(self, request: Request) -> Response:
+        return self._admin_only("/orgs/{org}/actions/permissions", {"enabled_repositories": "all", "allowed_actions": "all"})
+
+    def _get_orgs_org_actions_secrets(self, request: Request) -> Response:
+        return self._admin_only("/orgs/{org}/actions/secrets", {"total_count": 0, "secrets": []})
+
+    def _get_orgs_org_hooks(self, request: Request) -> Response:
+        return self._admin_only("/orgs/{org}/hooks", [{"id": 1, "name": "web", "active": True}])
