@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import textwrap
 from collections.abc import Generator
 from pathlib import Path
 
@@ -218,7 +217,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
                Word.UNVERIFIED: "yellow"}
     for req in assessment.profile.requirements:
         v = assessment.verdicts[req.id]
-        reason = textwrap.shorten(v.evidence, width=45, placeholder="...")
+        reason = v.evidence if len(v.evidence) <= 41 else v.evidence[:40] + "~"
         markup = {colours[v.word]: True} if v.word in colours else {}
         tr.write(f"{req.id:<22} ")
         tr.write(f"{v.word.value:<15}", **markup)

@@ -1,4 +1,4 @@
-"""Which GET requests prove what, and how they are sent: identity first, then one concurrent wave."""
+"""Which GET requests prove what, and how they are sent: identity first (stop on 401), then one concurrent wave."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from compliance.options import InputError, RunOptions
 
 __all__ = ["EXCESS_PROBES", "MAX_CONCURRENCY", "PROBES", "Probe", "collect", "probes_for"]
 
-MAX_CONCURRENCY = 8
+MAX_CONCURRENCY = 10
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Probe:
 
 PROBES: tuple[Probe, ...] = (
     Probe("user", "/user", "identity, token expiry and scopes headers; needs no permission", wave=1),
-    Probe("org", "/orgs/{org}", "the org exists; owners see its private repository count", wave=1),
+    Probe("org", "/orgs/{org}", "the org exists; owners see its private repository count"),
     Probe("membership", "/user/memberships/orgs/{org}", "needs Members: Read; gives the owner's role and state"),
     Probe("copilot_billing", "/orgs/{org}/copilot/billing", "needs GitHub Copilot Business: Read and an org owner",
           cloud_only=True),
@@ -83,8 +83,9 @@ def collect(opts: RunOptions, client: GitHub, now: dt.datetime) -> Evidence:
             results.update(pool.map(send, todo))
 
     wave(p for p in probes if p.wave == 1)
-    _check_first_wave(opts, results)
+    _check_input(opts, results)
     wave(p for p in probes if p.wave == 2)
+    _check_input(opts, results)
     return Evidence(
         target=opts.target,
         token_kind=opts.token.kind if opts.token else None,
@@ -95,11 +96,11 @@ def collect(opts: RunOptions, client: GitHub, now: dt.datetime) -> Evidence:
     )
 
 
-def _check_first_wave(opts: RunOptions, results: dict[str, Result]) -> None:
+def _check_input(opts: RunOptions, results: dict[str, Result]) -> None:
     """Turn answers that mean the input is wrong (not the token) into a usage error."""
-    user, org = results["user"], results["org"]
+    user, org = results["user"], results.get("org")
     api = opts.target.api_url
-    if isinstance(user, Failure) and user.connect and isinstance(org, Failure) and org.connect:
+    if isinstance(user, Failure) and user.connect:
         raise InputError(f"Cannot reach the GitHub API at {api} ({user.reason}); check --api-url and your network.")
     if isinstance(user, Reply) and user.status == 404:
         raise InputError(

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import base64
+import json
+import os
+import urllib.parse
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,27 +19,99 @@ pytest_plugins = ("pytester",)
 
 REPO = Path(__file__).resolve().parent.parent
 COMPLIANCE = REPO / "compliance"
-# Canary tokens: shaped like real ones so every code path treats them as tokens, and marked as canaries.
-CANARY = "github_pat_11CANARY0000000000000000_" + "CanaryTokenForLeakTestsOnly0123456789abcdefghijklmnopqrstu"[:59]
-CLASSIC_CANARY = "ghp_CANARY" + "0123456789abcdefghijklmnopqrstuvwxyz"[:36]
+# Canary tokens: shaped like real ones so every code path treats them as tokens, and plainly marked as canaries.
+CANARY = "github_pat_11CANARY0000000000000000_" + "CanaryLeakTestValue" + "0" * 32 + "QxCanar9"
+CLASSIC_CANARY = "ghp_CANARY" + "0" * 24 + "QxCana"
+ORG = "acme-analytics"
+
+
+def leak_forms(token: str) -> list[str]:
+    """Every form in which a token could leak: raw, base64, URL-encoded, basic-auth, last 8 characters."""
+    raw = token.encode()
+    return [
+        token,
+        base64.b64encode(raw).decode(),
+        urllib.parse.quote(token, safe=""),
+        base64.b64encode(b"x-access-token:" + raw).decode(),
+        token[-8:],
+    ]
+
+
+def assert_no_leak(token: str, texts: dict[str, str]) -> None:
+    """No text (terminal output or file) holds any form of the token."""
+    for where, text in texts.items():
+        for form in leak_forms(token):
+            assert form not in text, f"a form of the token leaked into {where}"
+
+
+@dataclass
+class SuiteRun:
+    """One `pytest compliance/` run in a subprocess and everything it left behind."""
+
+    ret: int
+    stdout: str
+    stderr: str
+    out: Path
+    requests: list[tuple[str, str, int]]
+
+    @property
+    def json(self) -> dict[str, Any]:
+        """The compliance JSON."""
+        return json.loads((self.out / "compliance.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+    @property
+    def verdicts(self) -> dict[str, str]:
+        """Requirement id -> verdict word."""
+        return {r["id"]: r["verdict"] for r in self.json["requirements"]}
+
+    def texts(self) -> dict[str, str]:
+        """Terminal output plus every file the run wrote."""
+        texts = {"stdout": self.stdout, "stderr": self.stderr}
+        for path in self.out.rglob("*"):
+            if path.is_file():
+                texts[str(path)] = path.read_bytes().decode("utf-8", "replace")
+        return texts
+
+
+Runner = Callable[..., SuiteRun]
 
 
 @pytest.fixture
-def simulator() -> Iterator[type[GitHubSimulator]]:
-    """Start simulators on demand; stop them all at teardown."""
+def run_suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Iterator[Runner]:
+    """Run `pytest compliance/` against a simulator scenario, with a canary token, writing into a temp folder."""
     started: list[GitHubSimulator] = []
 
-    class Started(GitHubSimulator):
-        def start(self) -> GitHubSimulator:
-            started.append(self)
-            return super().start()
+    def run(
+        scenario: str | dict[str, Any] = "compliant",
+        *args: str,
+        token: str | None = None,
+        env: dict[str, str] | None = None,
+        org: str | None = ORG,
+        base_path: str = "",
+        api_url: str | None = None,
+    ) -> SuiteRun:
+        data = load_scenario(scenario) if isinstance(scenario, str) else scenario
+        if token is None:
+            token = CLASSIC_CANARY if data["token"]["kind"] == "classic" else CANARY
+        sim = GitHubSimulator(data, token, base_path=base_path).start()
+        started.append(sim)
+        monkeypatch.delenv("GITHUB_API_URL", raising=False)
+        monkeypatch.setenv("GITHUB_TOKEN", token)
+        for key, value in (env or {}).items():
+            if value is None:
+                monkeypatch.delenv(key, raising=False)
+            else:
+                monkeypatch.setenv(key, value)
+        out = pytester.path / "out"
+        argv = [str(COMPLIANCE), "-o", f"cache_dir={out / 'cache'}", "--compliance-json", str(out / "compliance.json"),
+                "--html", str(out / "report.html"), "--junitxml", str(out / "junit.xml")]
+        if org is not None:
+            argv += ["--org", org]
+        argv += ["--api-url", api_url or sim.url, *args]
+        result = pytester.runpytest_subprocess(*argv)
+        return SuiteRun(result.ret, result.stdout.str(), result.stderr.str(), out, list(sim.requests))
 
-    yield Started
+    yield run
     for sim in started:
         sim.stop()
-
-
-@pytest.fixture
-def compliant_scenario() -> dict[str, object]:
-    """The compliant scenario's data."""
-    return load_scenario("compliant")
+    os.environ.pop("GITHUB_TOKEN", None)

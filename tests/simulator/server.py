@@ -234,34 +234,41 @@ class GitHubSimulator:
         return self._error(403, "API rate limit exceeded for user ID 9001.",
                            {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)})
 
+    def _admission(self, headers: dict[str, str]) -> Response | None:
+        """Refusals that hit every org-private endpoint: lifetime policy, and public-only access."""
+        token, org = self.scenario["token"], self.scenario["org"]
+        if token["kind"] == "classic":
+            return None
+        lifetime, cap = token["lifetime_days"], org["max_lifetime_days"]
+        if cap is not None and (lifetime is None or lifetime > cap):
+            return self._error(403, f"The '{org['login']}' organization forbids access via a fine-grained personal "
+                                    f"access tokens if the token's lifetime is greater than {cap} days.", headers)
+        if token["resource_owner"] != "org" or token["status"] != "approved" or org["fine_grained_pats"] != "allowed":
+            return self._error(403, NOT_ACCESSIBLE, headers)  # pending / other owner / blocked: public resources only
+        return None
+
     def _org_gate(self, template: str) -> Response | None:
         """Refuse org-private data the way GitHub documents it; None means access is granted."""
-        token, org, owner = self.scenario["token"], self.scenario["org"], self.scenario["owner"]
+        token, owner = self.scenario["token"], self.scenario["owner"]
         needs = _permission_map().get(template, [])
         accepted = "; ".join(",".join(f"{p}={a}" for p, a in alt.items()) for alt in needs)
         headers = {"X-Accepted-GitHub-Permissions": accepted} if accepted else {}
+        refused = self._admission(headers)
+        if refused:
+            return refused
         if token["kind"] == "classic":
             held = {s.strip() for s in token["scopes"].split(",")}
             if not held & CLASSIC_SCOPES.get(template, set()):
                 return self._error(404, "Not Found")
         else:
-            lifetime, cap = token["lifetime_days"], org["max_lifetime_days"]
-            if cap is not None and (lifetime is None or lifetime > cap):
-                return self._error(403, f"The '{org['login']}' organization forbids access via a fine-grained personal "
-                                        f"access tokens if the token's lifetime is greater than {cap} days.", headers)
-            if token["resource_owner"] != "org" or token["status"] != "approved" or org["fine_grained_pats"] != "allowed":
-                return self._error(403, NOT_ACCESSIBLE, headers)  # public resources only
-            held = token["permissions"]
-            if needs and not any(all(_rank(held.get(p, "")) >= _rank(a) for p, a in alt.items()) for alt in needs):
+            perms = token["permissions"]
+            if needs and not any(all(_rank(perms.get(p, "")) >= _rank(a) for p, a in alt.items()) for alt in needs):
                 return self._error(403, NOT_ACCESSIBLE, headers)
         if owner["state"] != "active":
             return self._error(404, "Not Found")
         if template in OWNER_ONLY and owner["role"] != "admin":
             return self._error(404, "Not Found", headers)  # owner-only endpoints answer 404 to others
         return None
-
-    def _org_visible(self) -> bool:
-        return self._org_gate("/user/memberships/orgs/{org}") is None or self.scenario["token"]["kind"] == "classic"
 
     def _get_user(self, request: Request) -> Response:
         o = self.scenario["owner"]
@@ -276,7 +283,7 @@ class GitHubSimulator:
         org = self.scenario["org"]
         body: dict[str, Any] = {"login": org["login"], "id": org["id"], "type": "Organization",
                                 "public_repos": len(org["public_repos"]), "description": "Acme analytics"}
-        if self._org_gate("/user/memberships/orgs/{org}") is None and self.scenario["owner"]["role"] == "admin":
+        if self._admission({}) is None and self.scenario["owner"]["role"] == "admin":
             body["owned_private_repos"] = len(org["private_repos"])
             body["total_private_repos"] = len(org["private_repos"])
         return self._json(200, body)
@@ -290,7 +297,8 @@ class GitHubSimulator:
         org, token = self.scenario["org"], self.scenario["token"]
         repos = [{"name": n, "full_name": f"{org['login']}/{n}", "private": False} for n in org["public_repos"]]
         private_ok = token["kind"] == "classic" and "repo" in token["scopes"]
-        private_ok |= token["repository_selection"] == "all" and self._org_gate("/orgs/{org}/repos") is None
+        # selecting repositories grants Metadata: Read on them implicitly
+        private_ok |= token["repository_selection"] == "all" and self._admission({}) is None
         if private_ok:
             repos += [{"name": n, "full_name": f"{org['login']}/{n}", "private": True} for n in org["private_repos"]]
         kind = request.args.get("type", "all")
