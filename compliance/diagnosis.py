@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from compliance.evidence import Evidence, Failure, Reply
 
-__all__ = ["Diagnosis", "diagnose", "org_access_proof", "lifetime_refusal", "rejected", "ORG_PRIVATE"]
+__all__ = ["ORG_PRIVATE", "Diagnosis", "diagnose", "lifetime_refusal", "org_access_proof", "rejected"]
 
 # Probes that only an approved token owned by the org (resource owner) can read.
 ORG_PRIVATE = (
@@ -73,22 +73,33 @@ def diagnose(e: Evidence) -> list[Diagnosis]:
     org = e.target.org
     found: list[Diagnosis] = []
     if rejected(e):
-        found.append(Diagnosis("token-rejected", "GitHub answered 401 (Bad credentials): the token expired, was "
-                                                 "revoked, or was copied incompletely."))
+        found.append(
+            Diagnosis(
+                "token-rejected",
+                "GitHub answered 401 (Bad credentials): the token expired, was revoked, or was copied incompletely.",
+            )
+        )
         return found
     refusal = lifetime_refusal(e)
     if refusal is not None:
-        found.append(Diagnosis("lifetime-policy", f"{refusal.describe()}: the org's maximum-lifetime policy blocks "
-                                                  "this token until it is regenerated with a shorter expiration."))
+        found.append(
+            Diagnosis(
+                "lifetime-policy",
+                f"{refusal.describe()}: the org's maximum-lifetime policy blocks "
+                "this token until it is regenerated with a shorter expiration.",
+            )
+        )
     if _no_org_access(e):
-        found.append(Diagnosis(
-            "no-org-access",
-            f"Every request for {org}'s private data was refused while its public data was readable. GitHub answers "
-            f"this way when the token's resource owner is not {org}, when the token is still pending approval by an "
-            f"org owner, and when {org} does not allow fine-grained tokens; the token alone cannot tell which. An org "
-            "owner sees which under Organization settings > Personal access tokens (active tokens and pending "
-            "requests).",
-        ))
+        found.append(
+            Diagnosis(
+                "no-org-access",
+                f"Every request for {org}'s private data was refused while its public data was readable. GitHub "
+                f"answers this way when the token's resource owner is not {org}, when the token is still pending "
+                f"approval by an org owner, and when {org} does not allow fine-grained tokens; the token alone cannot "
+                "tell which. An org owner sees which under Organization settings > Personal access tokens (active "
+                "tokens and pending requests).",
+            )
+        )
     found.extend(_copilot_patterns(e))
     return found
 
@@ -100,23 +111,29 @@ def _copilot_patterns(e: Evidence) -> list[Diagnosis]:
     role = membership.body.get("role") if membership and membership.ok and isinstance(membership.body, dict) else None
     if role is not None and role != "admin":
         login = (membership.body.get("user") or {}).get("login", "the token's owner") if membership else ""
-        return [Diagnosis(
-            "owner-not-org-owner",
-            f"The token's owner {login} is an org {role}, not an owner, and GitHub shows Copilot billing and seats "
-            "to org owners only; that alone explains the refusal, and whether the token also lacks GitHub Copilot "
-            "Business: Read cannot be seen until the owner's role changes.",
-        )]
+        return [
+            Diagnosis(
+                "owner-not-org-owner",
+                f"The token's owner {login} is an org {role}, not an owner, and GitHub shows Copilot billing and seats "
+                "to org owners only; that alone explains the refusal, and whether the token also lacks GitHub Copilot "
+                "Business: Read cannot be seen until the owner's role changes.",
+            )
+        ]
     if billing.status == 404:
-        return [Diagnosis(
-            "no-copilot-or-hidden",
-            f"{billing.describe()}: either the org has no Copilot Business or Enterprise subscription, or the token "
-            "lacks GitHub Copilot Business: Read (GitHub answers 404 for both).",
-        )]
+        return [
+            Diagnosis(
+                "no-copilot-or-hidden",
+                f"{billing.describe()}: either the org has no Copilot Business or Enterprise subscription, or the "
+                "token lacks GitHub Copilot Business: Read (GitHub answers 404 for both).",
+            )
+        ]
     if billing.status == 403:
-        return [Diagnosis(
-            "missing-copilot-permission",
-            f"{billing.describe()}: the token lacks the organization permission GitHub Copilot Business: Read.",
-        )]
+        return [
+            Diagnosis(
+                "missing-copilot-permission",
+                f"{billing.describe()}: the token lacks the organization permission GitHub Copilot Business: Read.",
+            )
+        ]
     return []
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from compliance.options import Target
 from compliance.token import TokenKind, TokenSource
 
-__all__ = ["Evidence", "Failure", "NotSent", "Reply", "RequestRecord", "Result", "KEPT_HEADERS"]
+__all__ = ["KEPT_HEADERS", "Evidence", "Failure", "NotSent", "Reply", "RequestRecord", "Result"]
 
 # Response headers that verdicts or the evidence appendix use; nothing else is kept.
 KEPT_HEADERS = (

@@ -16,10 +16,11 @@ from compliance import __version__
 from compliance.evidence import KEPT_HEADERS, Failure, Reply, RequestRecord, Result
 from compliance.token import Token
 
-__all__ = ["API_VERSION", "GitHub", "MAX_BODY_BYTES"]
+__all__ = ["API_VERSION", "MAX_BODY_BYTES", "GitHub"]
 
 API_VERSION = "2022-11-28"
 MAX_BODY_BYTES = 2 * 1024 * 1024
+ATTEMPTS = 3
 _TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 
 
@@ -65,10 +66,19 @@ class _WaitBudget:
             return True
 
 
-def _rate_limit_wait(reply: Reply, now: float) -> float | None:
+def _response_time(reply: Reply) -> float:
+    """When GitHub answered, by its Date header (so replayed waits equal recorded ones), else now."""
+    try:
+        return email.utils.parsedate_to_datetime(reply.headers["date"]).timestamp()
+    except (KeyError, TypeError, ValueError):
+        return time.time()
+
+
+def _rate_limit_wait(reply: Reply) -> float | None:
     """Seconds GitHub asks us to wait, or None when the answer is not a rate limit."""
     if reply.status not in (403, 429):
         return None
+    now = _response_time(reply)
     headers = reply.headers
     retry_after = headers.get("retry-after", "").strip()
     if retry_after:
@@ -89,7 +99,7 @@ def _rate_limit_wait(reply: Reply, now: float) -> float | None:
 class GitHub:
     """A read-only client for one API base URL; it can only send GET."""
 
-    def __init__(self, api_url: str, token: Token | None, max_wait: float, attempts: int = 3) -> None:
+    def __init__(self, api_url: str, token: Token | None, max_wait: float, attempts: int = ATTEMPTS) -> None:
         stamina.instrumentation.set_on_retry_hooks([])  # retries are reported as evidence, not log noise
         self._client = httpx.Client(
             base_url=api_url,
@@ -132,14 +142,21 @@ class GitHub:
                 with attempt:
                     return self._once(path, shown, params)
         except _RateLimited as exc:
-            return Failure(shown, f"rate limited ({exc.reply.describe()}); waiting {exc.wait:.0f} s more would "
-                                  f"exceed the --max-wait budget ({self._budget.left:.0f} s left)")
+            return Failure(
+                shown,
+                f"rate limited ({exc.reply.describe()}); waiting {exc.wait:.0f} s more would "
+                f"exceed the --max-wait budget ({self._budget.left:.0f} s left)",
+            )
         except _ServerError as exc:
             return Failure(shown, f"GitHub answered {exc.reply.status} {self._attempts} times")
         except _BadBody as exc:
             return Failure(shown, str(exc))
         except httpx.TimeoutException as exc:
-            return Failure(shown, f"timed out ({type(exc).__name__}) {self._attempts} times", connect=isinstance(exc, httpx.ConnectTimeout))
+            return Failure(
+                shown,
+                f"timed out ({type(exc).__name__}) {self._attempts} times",
+                connect=isinstance(exc, httpx.ConnectTimeout),
+            )
         except httpx.ConnectError as exc:
             return Failure(shown, f"could not connect ({_short(exc)})", connect=True)
         except httpx.TransportError as exc:
@@ -168,7 +185,7 @@ class GitHub:
                 self.requests.append(RequestRecord("GET", shown, status))
         if reply.status >= 500:
             raise _ServerError(reply)
-        wait = _rate_limit_wait(reply, time.time())
+        wait = _rate_limit_wait(reply)
         if wait is not None:
             raise _RateLimited(reply, wait)
         return reply
@@ -196,4 +213,3 @@ def _parse_json(raw: bytes, content_type: str) -> Any:
 def _short(exc: Exception) -> str:
     text = str(exc) or type(exc).__name__
     return text.splitlines()[0][:200]
-

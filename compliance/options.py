@@ -121,9 +121,13 @@ def _read_token(
             info = path.stat()
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
-            raise InputError(f"Cannot read --token-file {token_file}: {reason}; check the path and its permissions.") from None
+            raise InputError(
+                f"Cannot read --token-file {token_file}: {reason}; check the path and its permissions."
+            ) from None
         if not stat.S_ISREG(info.st_mode):
-            raise InputError(f"--token-file {token_file} is not a regular file; point it at the file holding the token.")
+            raise InputError(
+                f"--token-file {token_file} is not a regular file; point it at the file holding the token."
+            )
         token, stripped = _parse(text, f"--token-file {token_file}")
         source = TokenSource(
             file=str(path),
@@ -134,10 +138,10 @@ def _read_token(
         return token, source
     if not _ENV_NAME.fullmatch(token_env):
         raise InputError(f"--token-env {token_env!r} is not an environment variable name; use e.g. GITHUB_TOKEN.")
-    text = environ.get(token_env)
-    if text is None:
+    value = environ.get(token_env)
+    if value is None:
         return None, None
-    token, stripped = _parse(text, f"The environment variable {token_env}")
+    token, stripped = _parse(value, f"The environment variable {token_env}")
     return token, TokenSource(env_var=token_env, stripped_whitespace=stripped)
 
 
@@ -169,7 +173,9 @@ def resolve(raw: Mapping[str, object], environ: Mapping[str, str]) -> RunOptions
     api_raw = raw.get("api_url") or environ.get("GITHUB_API_URL") or DEFAULT_API_URL
     api_url = parse_api_url(str(api_raw))
     token_file = raw.get("token_file")
-    token, source = _read_token(str(raw.get("token_env") or "GITHUB_TOKEN"), str(token_file) if token_file else None, environ)
+    token, source = _read_token(
+        str(raw.get("token_env") or "GITHUB_TOKEN"), str(token_file) if token_file else None, environ
+    )
     cassette = raw.get("cassette")
     if mode is Mode.AUTO:
         if org is None:

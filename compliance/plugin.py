@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 
 from compliance.catalogue import Profile, ProfileError, Requirement, load_profile
-from compliance.github import GitHub
 from compliance.options import InputError, Mode, RunOptions, resolve
-from compliance.probes import collect
 from compliance.redaction import Redactor
 from compliance.results import Assessment, to_json, write_json
-from compliance.verdicts import CHECKS, Settings, Verdict, Word, evaluate
+from compliance.run import assess
+from compliance.verdicts import CHECKS, Verdict, Word
 
 __all__ = ["ASSESSMENT", "PROFILE", "enact"]
 
@@ -39,8 +38,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     """Register the contract's options."""
     group = parser.getgroup("compliance", "copilot-token-compliance")
     group.addoption("--org", help="the organization to check")
-    group.addoption("--mode", choices=[m.value for m in Mode], default="auto",
-                    help="auto (default), live, record or replay")
+    group.addoption(
+        "--mode", choices=[m.value for m in Mode], default="auto", help="auto (default), live, record or replay"
+    )
     group.addoption("--cassette", help="the cassette to record to or replay from")
     group.addoption("--token-env", default="GITHUB_TOKEN", help="environment variable holding the token")
     group.addoption("--token-file", help="read the token from this file instead (then TOKEN-STORAGE applies)")
@@ -50,8 +50,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--expiry-warning-days", type=int, default=30, help="warning window for EXPIRY-HEADROOM")
     group.addoption("--expected-owner", help="the service account that should own the token")
     group.addoption("--compliance-json", default="reports/compliance.json", help="machine-readable results")
-    group.addoption("--max-wait", type=float, default=60.0,
-                    help="total seconds the run may wait for GitHub rate limits before giving up (default 60)")
+    group.addoption(
+        "--max-wait",
+        type=float,
+        default=60.0,
+        help="total seconds the run may wait for GitHub rate limits before giving up (default 60)",
+    )
 
 
 def _targets_compliance(config: pytest.Config) -> bool:
@@ -67,9 +71,23 @@ def pytest_configure(config: pytest.Config) -> None:
     """Validate the options and gather all evidence once, before pytest-html or JUnit write anything."""
     if config.option.help or config.option.version or not _targets_compliance(config):
         return
-    raw = {name: getattr(config.option, name) for name in (
-        "org", "mode", "cassette", "token_env", "token_file", "api_url", "profile", "allow_no_expiration",
-        "expiry_warning_days", "expected_owner", "compliance_json", "max_wait")}
+    raw = {
+        name: getattr(config.option, name)
+        for name in (
+            "org",
+            "mode",
+            "cassette",
+            "token_env",
+            "token_file",
+            "api_url",
+            "profile",
+            "allow_no_expiration",
+            "expiry_warning_days",
+            "expected_owner",
+            "compliance_json",
+            "max_wait",
+        )
+    }
     try:
         opts = resolve(raw, os.environ)
         profile = load_profile(opts.profile, CHECKS.keys())
@@ -77,7 +95,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[OPTIONS] = opts
         if config.option.collectonly:
             return
-        config.stash[ASSESSMENT] = _assess(opts, profile)
+        config.stash[ASSESSMENT] = assess(opts, profile)
     except (InputError, ProfileError) as exc:
         raise pytest.UsageError(str(exc)) from None
     redactor = Redactor(opts.token)
@@ -86,16 +104,6 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.option.htmlpath is None and config.pluginmanager.hasplugin("html"):
         config.option.htmlpath = "reports/compliance.html"
         config.option.self_contained_html = True
-
-
-def _assess(opts: RunOptions, profile: Profile) -> Assessment:
-    if opts.mode is Mode.REPLAY or opts.mode is Mode.RECORD:
-        raise InputError(f"--mode {opts.mode.value} arrives with recorded evidence; run live with --org ORG for now.")
-    now = dt.datetime.now(dt.UTC)
-    with GitHub(opts.target.api_url, opts.token, opts.max_wait) as client:
-        evidence = collect(opts, client, now)
-    settings = Settings(opts.allow_no_expiration, opts.expiry_warning_days, opts.expected_owner)
-    return Assessment(profile, opts.mode, evidence, evaluate(evidence, profile, settings), opts.token)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -108,14 +116,19 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> list[str]:
     """Say what is being checked, where, and with which token (by fingerprint only)."""
     opts = config.stash.get(OPTIONS, None)
-    if opts is None:
+    assessment = config.stash.get(ASSESSMENT, None)
+    if opts is None or assessment is None:
         return []
-    lines = [f"compliance: org {opts.target.org or '-'}, profile {opts.profile}, mode {opts.mode.value}, "
-             f"API {opts.target.api_url}"]
+    target = assessment.evidence.target
+    mode = assessment.mode.value
+    if assessment.recorded_at and assessment.mode is Mode.REPLAY:
+        mode += f" of a recording made {assessment.recorded_at:%Y-%m-%d %H:%M} UTC"
+    lines = [f"compliance: org {target.org}, profile {assessment.profile.id}, mode {mode}, API {target.api_url}"]
+    if assessment.demo:
+        lines.append("DEMO DATA - not your organization: a recording of the bundled GitHub simulator")
     if opts.token and opts.token_source:
         note = " (surrounding whitespace stripped)" if opts.token_source.stripped_whitespace else ""
-        lines.append(f"token: {opts.token.kind.value} {opts.token.fingerprint} from "
-                     f"{opts.token_source.label}{note}")
+        lines.append(f"token: {opts.token.kind.value} {opts.token.fingerprint} from {opts.token_source.label}{note}")
     return lines
 
 
@@ -163,7 +176,9 @@ def remediation(request: pytest.FixtureRequest, requirement: Requirement) -> str
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Attach requirement and verdict to each report (JUnit properties too) and scrub the token."""
     rep = yield
     assessment = item.config.stash.get(ASSESSMENT, None)
@@ -171,8 +186,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     req = callspec.params.get("requirement") if callspec else None
     if assessment and isinstance(req, Requirement) and rep.when == "call":
         word = assessment.verdicts[req.id].word
-        rep.user_properties = [*rep.user_properties, ("requirement", req.id), ("level", req.level.value),
-                               ("verdict", word.value)]
+        rep.user_properties = [
+            *rep.user_properties,
+            ("requirement", req.id),
+            ("level", req.level.value),
+            ("verdict", word.value),
+        ]
         item.user_properties.extend([("requirement", req.id), ("verdict", word.value)])
     redactor = item.config.stash.get(REDACTOR, None)
     if redactor:
@@ -187,7 +206,9 @@ def _verdict_of(report: pytest.TestReport) -> Word | None:
     return None
 
 
-def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
+def pytest_report_teststatus(
+    report: pytest.TestReport, config: pytest.Config
+) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
     """Show the six verdict words instead of pytest's outcomes."""
     if report.when == "call":
         word = _verdict_of(report)
@@ -213,8 +234,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
         return
     tr = terminalreporter
     tr.write_sep("=", "compliance verdicts")
-    colours = {Word.PASS: "green", Word.FAIL: "red", Word.ERROR: "red", Word.WARN: "yellow",
-               Word.UNVERIFIED: "yellow"}
+    colours = {Word.PASS: "green", Word.FAIL: "red", Word.ERROR: "red", Word.WARN: "yellow", Word.UNVERIFIED: "yellow"}
     for req in assessment.profile.requirements:
         v = assessment.verdicts[req.id]
         reason = v.evidence if len(v.evidence) <= 41 else v.evidence[:40] + "~"
@@ -224,6 +244,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
         tr.line(reason)
     words = [assessment.verdicts[r.id].word for r in assessment.profile.requirements]
     failed = any(w in (Word.FAIL, Word.ERROR) for w in words)
-    tr.line(f"{'NOT COMPLIANT' if failed else 'COMPLIANT'}: " + ", ".join(
-        f"{words.count(w)} {w.value}" for w in Word if words.count(w)), bold=True, red=failed, green=not failed)
+    tr.line(
+        f"{'NOT COMPLIANT' if failed else 'COMPLIANT'}: "
+        + ", ".join(f"{words.count(w)} {w.value}" for w in Word if words.count(w)),
+        bold=True,
+        red=failed,
+        green=not failed,
+    )
     tr.line(f"results: {opts.compliance_json}")

@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from compliance.evidence import Evidence, Failure, NotSent, Reply, Result
+from compliance.evidence import Evidence, Failure, NotSent, Reply, RequestRecord, Result
 from compliance.github import GitHub
-from compliance.options import InputError, RunOptions
+from compliance.options import InputError, Target
+from compliance.token import TokenKind, TokenSource
 
 __all__ = ["EXCESS_PROBES", "MAX_CONCURRENCY", "PROBES", "Probe", "collect", "probes_for"]
 
@@ -38,20 +39,40 @@ PROBES: tuple[Probe, ...] = (
     Probe("user", "/user", "identity, token expiry and scopes headers; needs no permission", wave=1),
     Probe("org", "/orgs/{org}", "the org exists; owners see its private repository count"),
     Probe("membership", "/user/memberships/orgs/{org}", "needs Members: Read; gives the owner's role and state"),
-    Probe("copilot_billing", "/orgs/{org}/copilot/billing", "needs GitHub Copilot Business: Read and an org owner",
-          cloud_only=True),
-    Probe("copilot_seats", "/orgs/{org}/copilot/billing/seats", "Copilot seat assignments, same permission",
-          params={"per_page": "1"}, cloud_only=True),
-    Probe("copilot_metrics", "/orgs/{org}/copilot/metrics/reports/organization-28-day/latest",
-          "needs Organization Copilot metrics: Read and the metrics policy", cloud_only=True),
-    Probe("private_repos", "/orgs/{org}/repos", "a private repository must not be visible",
-          params={"type": "private", "per_page": "1"}),
-    Probe("excess:administration", "/orgs/{org}/actions/permissions", "must be refused",
-          permission="Administration"),
-    Probe("excess:secrets", "/orgs/{org}/actions/secrets", "must be refused",
-          params={"per_page": "1"}, permission="Secrets"),
-    Probe("excess:hooks", "/orgs/{org}/hooks", "must be refused", params={"per_page": "1"},
-          permission="Webhooks"),
+    Probe(
+        "copilot_billing",
+        "/orgs/{org}/copilot/billing",
+        "needs GitHub Copilot Business: Read and an org owner",
+        cloud_only=True,
+    ),
+    Probe(
+        "copilot_seats",
+        "/orgs/{org}/copilot/billing/seats",
+        "Copilot seat assignments, same permission",
+        params={"per_page": "1"},
+        cloud_only=True,
+    ),
+    Probe(
+        "copilot_metrics",
+        "/orgs/{org}/copilot/metrics/reports/organization-28-day/latest",
+        "needs Organization Copilot metrics: Read and the metrics policy",
+        cloud_only=True,
+    ),
+    Probe(
+        "private_repos",
+        "/orgs/{org}/repos",
+        "a private repository must not be visible",
+        params={"type": "private", "per_page": "1"},
+    ),
+    Probe("excess:administration", "/orgs/{org}/actions/permissions", "must be refused", permission="Administration"),
+    Probe(
+        "excess:secrets",
+        "/orgs/{org}/actions/secrets",
+        "must be refused",
+        params={"per_page": "1"},
+        permission="Secrets",
+    ),
+    Probe("excess:hooks", "/orgs/{org}/hooks", "must be refused", params={"per_page": "1"}, permission="Webhooks"),
 )
 EXCESS_PROBES = tuple(p for p in PROBES if p.permission)
 
@@ -61,10 +82,12 @@ def probes_for(server: bool) -> tuple[Probe, ...]:
     return tuple(p for p in PROBES if not (server and p.cloud_only))
 
 
-def collect(opts: RunOptions, client: GitHub, now: dt.datetime) -> Evidence:
+def collect(
+    target: Target, client: GitHub, now: dt.datetime, kind: TokenKind | None, source: TokenSource | None
+) -> Evidence:
     """Send the probes (GET only, each once) and gather their results; stop after a 401."""
-    org = opts.target.org
-    probes = probes_for(opts.target.is_server)
+    org = target.org
+    probes = probes_for(target.is_server)
     results: dict[str, Result] = {}
     stop = threading.Event()
 
@@ -83,23 +106,23 @@ def collect(opts: RunOptions, client: GitHub, now: dt.datetime) -> Evidence:
             results.update(pool.map(send, todo))
 
     wave(p for p in probes if p.wave == 1)
-    _check_input(opts, results)
+    _check_input(target, results)
     wave(p for p in probes if p.wave == 2)
-    _check_input(opts, results)
+    _check_input(target, results)
     return Evidence(
-        target=opts.target,
-        token_kind=opts.token.kind if opts.token else None,
-        token_source=opts.token_source,
+        target=target,
+        token_kind=kind,
+        token_source=source,
         now=now,
         results=results,
-        requests=tuple(client.requests),
+        requests=_in_probe_order(client.requests, [p.url_path(org) for p in probes]),
     )
 
 
-def _check_input(opts: RunOptions, results: dict[str, Result]) -> None:
+def _check_input(target: Target, results: dict[str, Result]) -> None:
     """Turn answers that mean the input is wrong (not the token) into a usage error."""
     user, org = results["user"], results.get("org")
-    api = opts.target.api_url
+    api = target.api_url
     if isinstance(user, Failure) and user.connect:
         raise InputError(f"Cannot reach the GitHub API at {api} ({user.reason}); check --api-url and your network.")
     if isinstance(user, Reply) and user.status == 404:
@@ -109,6 +132,16 @@ def _check_input(opts: RunOptions, results: dict[str, Result]) -> None:
         )
     if isinstance(user, Reply) and user.ok and isinstance(org, Reply) and org.status == 404:
         raise InputError(
-            f"GitHub has no organization named {opts.target.org!r} at {api} (GET /orgs/{opts.target.org} answered "
+            f"GitHub has no organization named {target.org!r} at {api} (GET /orgs/{target.org} answered "
             "404); check --org and --api-url."
         )
+
+
+def _in_probe_order(records: list[RequestRecord], paths: list[str]) -> tuple[RequestRecord, ...]:
+    """Requests in probe order (retries together), not in the order concurrent answers arrived."""
+
+    def rank(record: RequestRecord) -> int:
+        path = record.path.split("?")[0]
+        return paths.index(path) if path in paths else len(paths)
+
+    return tuple(sorted(records, key=rank))

@@ -15,7 +15,6 @@ from compliance.evidence import Evidence, Reply
 from compliance.expiry import HEADER, parse_expiration
 from compliance.options import Mode
 from compliance.remediation import token_template_url
-from compliance.token import Token
 from compliance.verdicts import Verdict, Word
 
 __all__ = ["SCHEMA_VERSION", "Assessment", "remediation_for", "to_json", "write_json"]
@@ -31,7 +30,9 @@ class Assessment:
     mode: Mode
     evidence: Evidence
     verdicts: dict[str, Verdict]
-    token: Token | None
+    fingerprint: str | None
+    recorded_at: dt.datetime | None = None
+    demo: bool = False
 
     def remediation(self, req: Requirement) -> str:
         """The fix text for this requirement's verdict."""
@@ -95,8 +96,10 @@ def to_json(a: Assessment, generated_at: dt.datetime) -> dict[str, Any]:
             "kind": kind.value if kind else None,
             "owner": a.owner,
             "expires_at": _iso(a.expires_at) if a.expires_at else None,
-            "fingerprint": a.token.fingerprint if a.token else None,
+            "fingerprint": a.fingerprint,
         },
+        "recorded_at": _iso(a.recorded_at) if a.recorded_at else None,
+        "demo": a.demo,
         "requirements": [
             {
                 "id": req.id,

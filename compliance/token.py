@@ -75,7 +75,7 @@ class Token:
     def __format__(self, spec: str) -> str:
         return repr(self)
 
-    def __reduce__(self) -> object:
+    def __reduce__(self) -> str:
         raise TypeError("a Token cannot be pickled")
 
 

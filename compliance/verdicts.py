@@ -93,7 +93,9 @@ def _na(text: str) -> Verdict:
 
 
 def _error(text: str) -> Verdict:
-    return Verdict(Word.ERROR, text, "Re-run the suite; if the error persists, check GitHub's status page and --api-url.")
+    return Verdict(
+        Word.ERROR, text, "Re-run the suite; if the error persists, check GitHub's status page and --api-url."
+    )
 
 
 _REJECTED = "GitHub rejected the token (401), so this cannot be observed."
@@ -141,8 +143,10 @@ def check_fine_grained(c: Context) -> Verdict:
     user = c.reply("user")
     scopes = user.headers.get("x-oauth-scopes") if user else None
     if scopes:
-        return _warn(f"The prefix is github_pat_, yet GET /user carried X-OAuth-Scopes: {scopes}, which GitHub sends for "
-                     "classic tokens only.")
+        return _warn(
+            f"The prefix is github_pat_, yet GET /user carried X-OAuth-Scopes: {scopes}, which GitHub sends for "
+            "classic tokens only."
+        )
     seen = "; GET /user carried no X-OAuth-Scopes header" if user and user.ok else ""
     return _pass(f"The token has the fine-grained prefix github_pat_{seen}.")
 
@@ -165,11 +169,11 @@ def check_name(c: Context) -> Verdict:
     """NAME: a token never learns its own name; only the token page and the org's grant record show it."""
     return _unverified(
         "GitHub shows a token's name only on its settings page and in " + _APP_RECORD.format(org=c.org) + ".",
-        f"Confirm on the token's settings page that it is named \"{c.profile.token_name}\".",
+        f'Confirm on the token\'s settings page that it is named "{c.profile.token_name}".',
     )
 
 
-def _expiry(c: Context) -> dt.datetime | None | Verdict:
+def _expiry(c: Context) -> dt.datetime | Verdict | None:
     user = _answer(c, "user")
     if isinstance(user, Verdict):
         return user
@@ -200,13 +204,19 @@ def check_expiration_set(c: Context) -> Verdict:
         return expires
     if expires is None:
         if c.settings.allow_no_expiration:
-            return _pass("GET /user carried no expiry header, so the token never expires; --allow-no-expiration "
-                         "declares that the org policy allows this.")
-        return _fail("GET /user carried no GitHub-Authentication-Token-Expiration header: the token never expires, "
-                     "and the org policy was not declared to allow that (--allow-no-expiration).")
+            return _pass(
+                "GET /user carried no expiry header, so the token never expires; --allow-no-expiration "
+                "declares that the org policy allows this."
+            )
+        return _fail(
+            "GET /user carried no GitHub-Authentication-Token-Expiration header: the token never expires, "
+            "and the org policy was not declared to allow that (--allow-no-expiration)."
+        )
     days = _days(expires - c.evidence.now)
-    return _pass(f"The token expires {_stamp(expires)} ({days} days left), per the GitHub-Authentication-Token-"
-                 "Expiration header.")
+    return _pass(
+        f"The token expires {_stamp(expires)} ({days} days left), per the GitHub-Authentication-Token-"
+        "Expiration header."
+    )
 
 
 def check_lifetime_max(c: Context) -> Verdict:
@@ -220,17 +230,22 @@ def check_lifetime_max(c: Context) -> Verdict:
         return expires
     if expires is None:
         if c.settings.allow_no_expiration:
-            return _na("The token never expires and --allow-no-expiration declares that the org allows this, so the "
-                       f"{cap}-day cap does not apply.")
+            return _na(
+                "The token never expires and --allow-no-expiration declares that the org allows this, so the "
+                f"{cap}-day cap does not apply."
+            )
         return _fail(f"The token never expires, so its lifetime exceeds {cap} days.")
     left = expires - c.evidence.now
     if left > dt.timedelta(days=cap):
-        return _fail(f"The token expires {_stamp(expires)}, {_days(left)} days from now, so its lifetime exceeds {cap} "
-                     "days.")
+        return _fail(
+            f"The token expires {_stamp(expires)}, {_days(left)} days from now, so its lifetime exceeds {cap} days."
+        )
     record = _APP_RECORD.format(org=c.org)
     if _header_bug(c, expires):
-        return _unverified(f"The expiry header equals the response time ({_stamp(expires)}), a known GitHub fault "
-                           f"(google/go-github#3708); the real expiry is in {record}.")
+        return _unverified(
+            f"The expiry header equals the response time ({_stamp(expires)}), a known GitHub fault "
+            f"(google/go-github#3708); the real expiry is in {record}."
+        )
     return _unverified(
         f"The token expires {_stamp(expires)} ({_days(left)} days left, within {cap} days), but a lifetime counts "
         f"from creation, which only {record} shows (token_expires_at minus access_granted_at).",
@@ -247,8 +262,10 @@ def check_expiry_headroom(c: Context) -> Verdict:
     if expires is None:
         return _na("The token never expires.")
     if _header_bug(c, expires):
-        return _unverified(f"The expiry header equals the response time ({_stamp(expires)}), a known GitHub fault "
-                           "(google/go-github#3708), so the days left are unknown.")
+        return _unverified(
+            f"The expiry header equals the response time ({_stamp(expires)}), a known GitHub fault "
+            "(google/go-github#3708), so the days left are unknown."
+        )
     left = _days(expires - c.evidence.now)
     if left < window:
         return _fail(f"The token expires {_stamp(expires)}: {left} days left, inside the {window}-day warning window.")
@@ -261,8 +278,10 @@ def check_resource_owner(c: Context) -> Verdict:
         return _unverified(_REJECTED)
     proof = org_access_proof(c.evidence)
     if proof is not None:
-        return _pass(f"{proof.describe()}: {c.org} lets the token read its private data, so {c.org} is its resource "
-                     "owner and admits fine-grained tokens.")
+        return _pass(
+            f"{proof.describe()}: {c.org} lets the token read its private data, so {c.org} is its resource "
+            "owner and admits fine-grained tokens."
+        )
     blocked = _blocked(c)
     if blocked:
         return blocked
@@ -285,8 +304,10 @@ def check_repo_access(c: Context) -> Verdict:
         name = visible[0].get("full_name") or visible[0].get("name") or "?"
         if wanted == "all":
             return _pass(f"{repos.describe()}: private repository {name} is visible, as All repositories allows.")
-        return _fail(f"{repos.describe()}: the token sees private repository {name}; the guide asks for public "
-                     "repositories only.")
+        return _fail(
+            f"{repos.describe()}: the token sees private repository {name}; the guide asks for public "
+            "repositories only."
+        )
     blocked = _blocked(c)
     if blocked:
         return blocked
@@ -317,7 +338,8 @@ def check_read_only(c: Context) -> Verdict:
         return _pass(f"GET /user reports only read scopes: {', '.join(scopes)}.")
     return _unverified(
         "GET requests cannot tell Read from Write, and no endpoint shows a fine-grained token its own permissions; "
-        + _APP_RECORD.format(org=c.org) + " lists each permission's access level.",
+        + _APP_RECORD.format(org=c.org)
+        + " lists each permission's access level.",
         "Check on the token's settings page that every permission is Read.",
     )
 
@@ -328,10 +350,15 @@ def check_members_read(c: Context) -> Verdict:
     if isinstance(r, Verdict):
         return r
     if r.ok and isinstance(r.body, dict):
-        return _pass(f"{r.describe()} (role {r.body.get('role')}, state {r.body.get('state')}); this endpoint needs "
-                     "Members: Read.")
+        return _pass(
+            f"{r.describe()} (role {r.body.get('role')}, state {r.body.get('state')}); this endpoint needs "
+            "Members: Read."
+        )
     if r.status == 403:
-        cause = _suffix(c, "lifetime-policy", "no-org-access") or " The token lacks the organization permission Members: Read."
+        cause = (
+            _suffix(c, "lifetime-policy", "no-org-access")
+            or " The token lacks the organization permission Members: Read."
+        )
         return _fail(r.describe() + "." + cause)
     if r.status == 404:
         cause = _suffix(c, "lifetime-policy", "no-org-access") or (
@@ -345,26 +372,37 @@ def check_members_read(c: Context) -> Verdict:
 def check_copilot_business_read(c: Context) -> Verdict:
     """COPILOT-BUSINESS-READ: Copilot billing and seats both answer 200."""
     if c.evidence.target.is_server:
-        return _na("GitHub Enterprise Server has no Copilot REST endpoints (/orgs/{org}/copilot/billing is not in its "
-                   "API), so the Copilot Business permission cannot apply here.")
+        return _na(
+            "GitHub Enterprise Server has no Copilot REST endpoints (/orgs/{org}/copilot/billing is not in its "
+            "API), so the Copilot Business permission cannot apply here."
+        )
     billing, seats = _answer(c, "copilot_billing"), _answer(c, "copilot_seats")
     for answer in (billing, seats):
         if isinstance(answer, Verdict):
             return answer
-    assert isinstance(billing, Reply) and isinstance(seats, Reply)
+    assert isinstance(billing, Reply)
+    assert isinstance(seats, Reply)
     if billing.ok and seats.ok:
         total = seats.body.get("total_seats") if isinstance(seats.body, dict) else None
         seen = f"{billing.describe()}; {seats.describe()} ({total} seats)"
         admin = c.reply("excess:administration")
         if admin and admin.ok:
-            return _warn(f"{seen}; but the token also holds Administration: Read, which opens the same endpoints, so "
-                         "these answers do not prove GitHub Copilot Business: Read.")
+            return _warn(
+                f"{seen}; but the token also holds Administration: Read, which opens the same endpoints, so "
+                "these answers do not prove GitHub Copilot Business: Read."
+            )
         return _pass(seen + ".")
     refused = [r for r in (billing, seats) if not r.ok]
     if any(not r.refused for r in refused):
         return _error("; ".join(r.describe() for r in refused) + ": unexpected answer.")
-    cause = _suffix(c, "lifetime-policy", "no-org-access", "owner-not-org-owner", "no-copilot-or-hidden",
-                    "missing-copilot-permission")
+    cause = _suffix(
+        c,
+        "lifetime-policy",
+        "no-org-access",
+        "owner-not-org-owner",
+        "no-copilot-or-hidden",
+        "missing-copilot-permission",
+    )
     return _fail("; ".join(r.describe() for r in refused) + "." + cause)
 
 
@@ -403,16 +441,21 @@ def check_approved(c: Context) -> Verdict:
         return _unverified(_REJECTED)
     proof = org_access_proof(c.evidence)
     if proof is not None:
-        return _pass(f"{proof.describe()}: a pending token reads public resources only, so this token is approved "
-                     "(or needs no approval because its owner is an org owner).")
+        return _pass(
+            f"{proof.describe()}: a pending token reads public resources only, so this token is approved "
+            "(or needs no approval because its owner is an org owner)."
+        )
     blocked = _blocked(c)
     if blocked:
         return blocked
     broken = [r for r in c.evidence.results.values() if isinstance(r, Failure)]
     if broken:
         return _error(broken[0].describe())
-    return _unverified(f"No request for {c.org}'s private data succeeded, so approval is not shown; "
-                       + _APP_RECORD.format(org=c.org) + " and its pending requests show it.")
+    return _unverified(
+        f"No request for {c.org}'s private data succeeded, so approval is not shown; "
+        + _APP_RECORD.format(org=c.org)
+        + " and its pending requests show it."
+    )
 
 
 def check_service_account(c: Context) -> Verdict:
@@ -448,12 +491,16 @@ def check_owner_membership(c: Context) -> Verdict:
             return _fail(f"{r.describe()}: {login}'s membership of {c.org} is {state}, not active.")
         if role == "admin" or c.evidence.target.is_server:
             return _pass(f"{r.describe()}: {login} is an active org member with role {role}.")
-        return _fail(f"{r.describe()}: {login} is an active org {role}, but GitHub shows Copilot billing and seats to "
-                     "org owners only.")
+        return _fail(
+            f"{r.describe()}: {login} is an active org {role}, but GitHub shows Copilot billing and seats to "
+            "org owners only."
+        )
     billing = c.reply("copilot_billing")
     if billing is not None and billing.ok:
-        return _pass(f"{billing.describe()} and GitHub shows Copilot billing to org owners only, so the token's owner "
-                     f"is an owner of {c.org}.")
+        return _pass(
+            f"{billing.describe()} and GitHub shows Copilot billing to org owners only, so the token's owner "
+            f"is an owner of {c.org}."
+        )
     blocked = _blocked(c)
     if blocked:
         return blocked
@@ -470,8 +517,10 @@ def check_copilot_metrics(c: Context) -> Verdict:
     if r.ok:
         body = r.body if isinstance(r.body, dict) else {}
         return _pass(f"{r.describe()}: report {body.get('report_start_day')} to {body.get('report_end_day')}.")
-    outdated = (" The guide says GitHub Copilot Business: Read covers metrics, but GitHub retired that API on "
-                "2026-04-02; the reports now need Organization Copilot metrics: Read.")
+    outdated = (
+        " The guide says GitHub Copilot Business: Read covers metrics, but GitHub retired that API on "
+        "2026-04-02; the reports now need Organization Copilot metrics: Read."
+    )
     if c.diag("no-org-access") or c.diag("lifetime-policy"):
         return _fail(r.describe() + "." + _suffix(c, "lifetime-policy", "no-org-access"))
     if r.status == 403 and "disabled" not in r.message.lower():
@@ -479,8 +528,10 @@ def check_copilot_metrics(c: Context) -> Verdict:
     if r.status in (403, 422) or "disabled" in r.message.lower():
         return _fail(f"{r.describe()}: the org's Copilot usage metrics policy is disabled.")
     if r.status == 404:
-        return _fail(f"{r.describe()}: the org's Copilot usage metrics policy is off, the org has no Copilot, or the "
-                     f"token lacks Organization Copilot metrics: Read (GitHub answers 404 for each).{outdated}")
+        return _fail(
+            f"{r.describe()}: the org's Copilot usage metrics policy is off, the org has no Copilot, or the "
+            f"token lacks Organization Copilot metrics: Read (GitHub answers 404 for each).{outdated}"
+        )
     return _error(f"{r.describe()}: unexpected answer.")
 
 
@@ -492,8 +543,9 @@ def check_token_storage(c: Context) -> Verdict:
         return _na(f"The token came from {where}, not a file.")
     mode = source.file_mode or 0
     if mode & 0o077:
-        return _fail(f"{source.file} has mode {mode:04o}: group or others can read the token.",
-                     f"Run chmod 600 {source.file}.")
+        return _fail(
+            f"{source.file} has mode {mode:04o}: group or others can read the token.", f"Run chmod 600 {source.file}."
+        )
     if source.file_owned_by_user is False:
         return _fail(f"{source.file} has mode {mode:04o} but belongs to another user.")
     return _pass(f"{source.file} has mode {mode:04o} and belongs to the user running the suite.")

@@ -53,6 +53,7 @@ class SuiteRun:
     stderr: str
     out: Path
     requests: list[tuple[str, str, int]]
+    simulator: GitHubSimulator | None = None
 
     @property
     def json(self) -> dict[str, Any]:
@@ -77,6 +78,31 @@ Runner = Callable[..., SuiteRun]
 
 
 @pytest.fixture
+def run_offline(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Runner:
+    """Run `pytest compliance/` with no token and no simulator (replay), writing into a temp folder."""
+
+    def run(*args: str, out_name: str = "out") -> SuiteRun:
+        monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+        monkeypatch.delenv("GITHUB_API_URL", raising=False)
+        out = pytester.path / out_name
+        result = pytester.runpytest_subprocess(
+            str(COMPLIANCE),
+            "-o",
+            f"cache_dir={out / 'cache'}",
+            "--compliance-json",
+            str(out / "compliance.json"),
+            "--html",
+            str(out / "report.html"),
+            "--junitxml",
+            str(out / "junit.xml"),
+            *args,
+        )
+        return SuiteRun(result.ret, result.stdout.str(), result.stderr.str(), out, [])
+
+    return run
+
+
+@pytest.fixture
 def run_suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Iterator[Runner]:
     """Run `pytest compliance/` against a simulator scenario, with a canary token, writing into a temp folder."""
     started: list[GitHubSimulator] = []
@@ -89,6 +115,7 @@ def run_suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Ite
         org: str | None = ORG,
         base_path: str = "",
         api_url: str | None = None,
+        out_name: str = "out",
     ) -> SuiteRun:
         data = load_scenario(scenario) if isinstance(scenario, str) else scenario
         if token is None:
@@ -102,14 +129,24 @@ def run_suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Ite
                 monkeypatch.delenv(key, raising=False)
             else:
                 monkeypatch.setenv(key, value)
-        out = pytester.path / "out"
-        argv = [str(COMPLIANCE), "-o", f"cache_dir={out / 'cache'}", "--compliance-json", str(out / "compliance.json"),
-                "--html", str(out / "report.html"), "--junitxml", str(out / "junit.xml")]
+        out = pytester.path / out_name
+        argv = [
+            str(COMPLIANCE),
+            "-o",
+            f"cache_dir={out / 'cache'}",
+            "--compliance-json",
+            str(out / "compliance.json"),
+            "--html",
+            str(out / "report.html"),
+            "--junitxml",
+            str(out / "junit.xml"),
+        ]
         if org is not None:
             argv += ["--org", org]
-        argv += ["--api-url", api_url or sim.url, *args]
+        root = sim.url.removesuffix(base_path) if base_path else sim.url
+        argv += ["--api-url", (api_url or sim.url).format(root=root), *args]
         result = pytester.runpytest_subprocess(*argv)
-        return SuiteRun(result.ret, result.stdout.str(), result.stderr.str(), out, list(sim.requests))
+        return SuiteRun(result.ret, result.stdout.str(), result.stderr.str(), out, list(sim.requests), sim)
 
     yield run
     for sim in started:

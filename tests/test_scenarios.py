@@ -43,18 +43,47 @@ CASES = [
     ("org-blocks-fine-grained", [], 1, NO_ORG_ACCESS | {"REPO-ACCESS": "unverified", "OWNER-MEMBERSHIP": "unverified"}),
     ("missing-members", [], 1, {"MEMBERS-READ": "fail"}),
     ("missing-copilot-business", [], 1, {"COPILOT-BUSINESS-READ": "fail"}),
-    ("lifetime-over-366", [], 1, {"LIFETIME-MAX": "fail", "MEMBERS-READ": "fail", "COPILOT-BUSINESS-READ": "fail",
-                                  "RESOURCE-OWNER": "unverified", "APPROVED": "unverified", "COPILOT-METRICS": "warn",
-                                  "REPO-ACCESS": "unverified", "OWNER-MEMBERSHIP": "unverified"}),
+    (
+        "lifetime-over-366",
+        [],
+        1,
+        {
+            "LIFETIME-MAX": "fail",
+            "MEMBERS-READ": "fail",
+            "COPILOT-BUSINESS-READ": "fail",
+            "RESOURCE-OWNER": "unverified",
+            "APPROVED": "unverified",
+            "COPILOT-METRICS": "warn",
+            "REPO-ACCESS": "unverified",
+            "OWNER-MEMBERSHIP": "unverified",
+        },
+    ),
     ("no-expiration", [], 1, {"EXPIRATION-SET": "fail", "LIFETIME-MAX": "fail", "EXPIRY-HEADROOM": "not_applicable"}),
-    ("no-expiration", ["--allow-no-expiration"], 0,
-     {"EXPIRATION-SET": "pass", "LIFETIME-MAX": "not_applicable", "EXPIRY-HEADROOM": "not_applicable"}),
+    (
+        "no-expiration",
+        ["--allow-no-expiration"],
+        0,
+        {"EXPIRATION-SET": "pass", "LIFETIME-MAX": "not_applicable", "EXPIRY-HEADROOM": "not_applicable"},
+    ),
     ("expiring-soon", [], 0, {"EXPIRY-HEADROOM": "warn"}),
-    ("revoked", [], 1, {rid: "unverified" for rid in COMPLIANT if rid not in ("FINE-GRAINED", "TOKEN-STORAGE")}
-     | {"ACTIVE": "fail"}),
+    (
+        "revoked",
+        [],
+        1,
+        {rid: "unverified" for rid in COMPLIANT if rid not in ("FINE-GRAINED", "TOKEN-STORAGE")} | {"ACTIVE": "fail"},
+    ),
     ("extra-org-permission", [], 1, {"LEAST-PRIVILEGE": "fail"}),
-    ("owner-not-org-owner", [], 1, {"OWNER-MEMBERSHIP": "fail", "COPILOT-BUSINESS-READ": "fail",
-                                    "COPILOT-METRICS": "warn", "REPO-ACCESS": "unverified"}),
+    (
+        "owner-not-org-owner",
+        [],
+        1,
+        {
+            "OWNER-MEMBERSHIP": "fail",
+            "COPILOT-BUSINESS-READ": "fail",
+            "COPILOT-METRICS": "warn",
+            "REPO-ACCESS": "unverified",
+        },
+    ),
     ("rate-limited-then-fine", [], 0, {}),
     ("transient-5xx", [], 0, {}),
     ("persistent-5xx", [], 1, {"COPILOT-BUSINESS-READ": "error"}),
@@ -65,10 +94,13 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("scenario", "options", "exit_code", "differences"),
-                         [pytest.param(*c, id=c[0] + ("+" + "".join(c[1]).lstrip("-") if c[1] else "")) for c in CASES])
-def test_scenario(run_suite: Runner, scenario: str, options: list[str], exit_code: int,
-                  differences: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    ("scenario", "options", "exit_code", "differences"),
+    [pytest.param(*c, id=c[0] + ("+" + "".join(c[1]).lstrip("-") if c[1] else "")) for c in CASES],
+)
+def test_scenario(
+    run_suite: Runner, scenario: str, options: list[str], exit_code: int, differences: dict[str, str]
+) -> None:
     """Each scenario yields the expected verdict for all 17 requirements, the exit code, and no token anywhere."""
     run = run_suite(scenario, "--expected-owner", "acme-copilot-bot", *options)
     expected = COMPLIANT | differences
@@ -88,9 +120,13 @@ def test_compliant_run_is_small_and_read_only(run_suite: Runner) -> None:
     assert {m for m, _, _ in run.requests} == {"GET"}
     assert sorted(r["path"] for r in run.json["requests"]) == sorted(p for _, p, _ in run.requests)
     doc = run.json
-    assert doc["schema_version"] == 1 and doc["mode"] == "live" and doc["org"] == ORG
-    assert doc["token"]["kind"] == "fine-grained" and doc["token"]["owner"] == "acme-copilot-bot"
-    assert doc["token"]["fingerprint"].startswith("sha256:") and doc["token"]["expires_at"].endswith("Z")
+    assert doc["schema_version"] == 1
+    assert doc["mode"] == "live"
+    assert doc["org"] == ORG
+    assert doc["token"]["kind"] == "fine-grained"
+    assert doc["token"]["owner"] == "acme-copilot-bot"
+    assert doc["token"]["fingerprint"].startswith("sha256:")
+    assert doc["token"]["expires_at"].endswith("Z")
     assert [r["id"] for r in doc["requirements"]] == list(COMPLIANT)
 
 
@@ -99,7 +135,8 @@ def test_revoked_token_stops_at_first_401(run_suite: Runner) -> None:
     run = run_suite("revoked")
     assert [(p, s) for _, p, s in run.requests] == [("/user", 401)]
     active = next(r for r in run.json["requirements"] if r["id"] == "ACTIVE")
-    assert "expired, was revoked" in active["evidence"] and active["remediation"]
+    assert "expired, was revoked" in active["evidence"]
+    assert active["remediation"]
 
 
 def test_token_from_world_readable_file(run_suite: Runner, tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -110,9 +147,11 @@ def test_token_from_world_readable_file(run_suite: Runner, tmp_path_factory: pyt
         path.write_text(CANARY + "\n")
         path.chmod(mode)
     run = run_suite("compliant", "--token-file", str(loose), env={"GITHUB_TOKEN": None})
-    assert run.verdicts["TOKEN-STORAGE"] == "warn" and run.ret == 0
+    assert run.verdicts["TOKEN-STORAGE"] == "warn"
+    assert run.ret == 0
     storage = next(r for r in run.json["requirements"] if r["id"] == "TOKEN-STORAGE")
-    assert "0644" in storage["evidence"] and "chmod 600" in storage["remediation"]
+    assert "0644" in storage["evidence"]
+    assert "chmod 600" in storage["remediation"]
     assert "surrounding whitespace stripped" in run.stdout
     assert_no_leak(CANARY, run.texts())
     run = run_suite("compliant", "--token-file", str(tight), env={"GITHUB_TOKEN": None})
@@ -138,9 +177,11 @@ def test_failure_messages_explain_and_link(run_suite: Runner) -> None:
     assert "Required: Organization permission Members: Read works" in run.stdout
     members = next(r for r in run.json["requirements"] if r["id"] == "MEMBERS-READ")
     assert "X-Accepted-GitHub-Permissions: members=read" in members["evidence"]
-    link = ("https://github.com/settings/personal-access-tokens/new?name=Milestone%27s+Copilot+Token+%28read-only%29"
-            "&description=Token+to+be+used+by+Milestone+integration+to+gather+metadata+and+generate+analytics."
-            f"&target_name={ORG}&expires_in=365&members=read&organization_copilot_seat_management=read")
+    link = (
+        "https://github.com/settings/personal-access-tokens/new?name=Milestone%27s+Copilot+Token+%28read-only%29"
+        "&description=Token+to+be+used+by+Milestone+integration+to+gather+metadata+and+generate+analytics."
+        f"&target_name={ORG}&expires_in=365&members=read&organization_copilot_seat_management=read"
+    )
     assert link in members["remediation"]
     assert_no_leak(CANARY, run.texts())
 
@@ -150,7 +191,8 @@ def test_ambiguous_refusals_name_every_cause(run_suite: Runner) -> None:
     run = run_suite("pending-approval")
     approved = next(r for r in run.json["requirements"] if r["id"] == "APPROVED")
     text = approved["evidence"]
-    assert "resource owner is not acme-analytics" in text and "pending approval" in text
+    assert "resource owner is not acme-analytics" in text
+    assert "pending approval" in text
     assert "does not allow fine-grained tokens" in text
 
 
@@ -158,11 +200,14 @@ def test_copilot_causes_are_named(run_suite: Runner) -> None:
     """A Copilot refusal names the owner's role, or both causes GitHub hides behind one 404."""
     role = next(r for r in run_suite("owner-not-org-owner").json["requirements"] if r["id"] == "COPILOT-BUSINESS-READ")
     assert "is an org member, not an owner" in role["evidence"]
-    none = next(r for r in run_suite("no-copilot-subscription").json["requirements"]
-                if r["id"] == "COPILOT-BUSINESS-READ")
+    none = next(
+        r for r in run_suite("no-copilot-subscription").json["requirements"] if r["id"] == "COPILOT-BUSINESS-READ"
+    )
     assert "no Copilot Business or Enterprise subscription" in none["evidence"]
     assert "lacks GitHub Copilot Business: Read" in none["evidence"]
-    metrics = next(r for r in run_suite("metrics-permission-missing").json["requirements"]
-                   if r["id"] == "COPILOT-METRICS")
-    assert "Organization Copilot metrics: Read" in metrics["evidence"] and "2026-04-02" in metrics["evidence"]
+    metrics = next(
+        r for r in run_suite("metrics-permission-missing").json["requirements"] if r["id"] == "COPILOT-METRICS"
+    )
+    assert "Organization Copilot metrics: Read" in metrics["evidence"]
+    assert "2026-04-02" in metrics["evidence"]
     assert "organization_copilot_metrics=read" in metrics["remediation"]

@@ -202,7 +202,7 @@ class GitHubSimulator:
         if self.base_path:
             if not path.startswith(self.base_path + "/"):
                 return self._error(404, "Not Found")
-            path = path[len(self.base_path):]
+            path = path[len(self.base_path) :]
         if request.method != "GET":
             return self._error(405, "Method Not Allowed (the simulator is read-only)")
         auth = request.headers.get("Authorization", "")
@@ -229,10 +229,15 @@ class GitHubSimulator:
 
     def _rate_limited(self, rule: dict[str, Any]) -> Response:
         if "retry_after" in rule:
-            return self._error(429, "You have exceeded a secondary rate limit.", {"Retry-After": str(rule["retry_after"])})
+            return self._error(
+                429, "You have exceeded a secondary rate limit.", {"Retry-After": str(rule["retry_after"])}
+            )
         reset = int(time.time()) + int(rule["reset_in"])
-        return self._error(403, "API rate limit exceeded for user ID 9001.",
-                           {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)})
+        return self._error(
+            403,
+            "API rate limit exceeded for user ID 9001.",
+            {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)},
+        )
 
     def _admission(self, headers: dict[str, str]) -> Response | None:
         """Refusals that hit every org-private endpoint: lifetime policy, and public-only access."""
@@ -241,8 +246,12 @@ class GitHubSimulator:
             return None
         lifetime, cap = token["lifetime_days"], org["max_lifetime_days"]
         if cap is not None and (lifetime is None or lifetime > cap):
-            return self._error(403, f"The '{org['login']}' organization forbids access via a fine-grained personal "
-                                    f"access tokens if the token's lifetime is greater than {cap} days.", headers)
+            return self._error(
+                403,
+                f"The '{org['login']}' organization forbids access via a fine-grained personal "
+                f"access tokens if the token's lifetime is greater than {cap} days.",
+                headers,
+            )
         if token["resource_owner"] != "org" or token["status"] != "approved" or org["fine_grained_pats"] != "allowed":
             return self._error(403, NOT_ACCESSIBLE, headers)  # pending / other owner / blocked: public resources only
         return None
@@ -272,17 +281,32 @@ class GitHubSimulator:
 
     def _get_user(self, request: Request) -> Response:
         o = self.scenario["owner"]
-        return self._json(200, {"login": o["login"], "id": o["id"], "type": o["type"], "name": o["name"],
-                                "email": o["email"], "avatar_url": f"https://avatars.example/u/{o['id']}",
-                                "site_admin": False, "user_view_type": "public"})
+        return self._json(
+            200,
+            {
+                "login": o["login"],
+                "id": o["id"],
+                "type": o["type"],
+                "name": o["name"],
+                "email": o["email"],
+                "avatar_url": f"https://avatars.example/u/{o['id']}",
+                "site_admin": False,
+                "user_view_type": "public",
+            },
+        )
 
     def _get_rate_limit(self, request: Request) -> Response:
         return self._json(200, {"resources": {"core": {"limit": 5000, "remaining": 4990, "reset": 0, "used": 10}}})
 
     def _get_orgs_org(self, request: Request) -> Response:
         org = self.scenario["org"]
-        body: dict[str, Any] = {"login": org["login"], "id": org["id"], "type": "Organization",
-                                "public_repos": len(org["public_repos"]), "description": "Acme analytics"}
+        body: dict[str, Any] = {
+            "login": org["login"],
+            "id": org["id"],
+            "type": "Organization",
+            "public_repos": len(org["public_repos"]),
+            "description": "Acme analytics",
+        }
         if self._admission({}) is None and self.scenario["owner"]["role"] == "admin":
             body["owned_private_repos"] = len(org["private_repos"])
             body["total_private_repos"] = len(org["private_repos"])
@@ -312,9 +336,15 @@ class GitHubSimulator:
         if refused:
             return refused
         org, owner = self.scenario["org"], self.scenario["owner"]
-        return self._json(200, {"state": owner["state"], "role": owner["role"],
-                                "organization": {"login": org["login"], "id": org["id"]},
-                                "user": {"login": owner["login"], "id": owner["id"]}})
+        return self._json(
+            200,
+            {
+                "state": owner["state"],
+                "role": owner["role"],
+                "organization": {"login": org["login"], "id": org["id"]},
+                "user": {"login": owner["login"], "id": owner["id"]},
+            },
+        )
 
     def _get_orgs_org_copilot_billing(self, request: Request) -> Response:
         refused = self._org_gate("/orgs/{org}/copilot/billing")
@@ -322,9 +352,15 @@ class GitHubSimulator:
             return refused
         if not self.scenario["org"]["copilot"]:
             return self._error(404, "Not Found")
-        return self._json(200, {"seat_breakdown": {"total": 12, "active_this_cycle": 9, "inactive_this_cycle": 3},
-                                "public_code_suggestions": "block", "seat_management_setting": "assign_selected",
-                                "plan_type": "business"})
+        return self._json(
+            200,
+            {
+                "seat_breakdown": {"total": 12, "active_this_cycle": 9, "inactive_this_cycle": 3},
+                "public_code_suggestions": "block",
+                "seat_management_setting": "assign_selected",
+                "plan_type": "business",
+            },
+        )
 
     def _get_orgs_org_copilot_billing_seats(self, request: Request) -> Response:
         refused = self._org_gate("/orgs/{org}/copilot/billing/seats")
@@ -332,8 +368,11 @@ class GitHubSimulator:
             return refused
         if not self.scenario["org"]["copilot"]:
             return self._error(404, "Not Found")
-        seat = {"created_at": "2026-01-05T10:00:00Z", "plan_type": "business",
-                "assignee": {"login": "priya-secret-member", "id": 31337, "email": "priya@acme.example"}}
+        seat = {
+            "created_at": "2026-01-05T10:00:00Z",
+            "plan_type": "business",
+            "assignee": {"login": "priya-secret-member", "id": 31337, "email": "priya@acme.example"},
+        }
         return self._json(200, {"total_seats": 12, "seats": [seat]})
 
     def _get_orgs_org_copilot_metrics_reports_organization_28_day_latest(self, request: Request) -> Response:
@@ -344,20 +383,27 @@ class GitHubSimulator:
         if not org["copilot"]:
             return self._error(404, "Not Found")
         if org["metrics_policy"] != "enabled":
-            return self._error(422, "Copilot Usage Metrics API setting is disabled at the organization or enterprise level.")
+            return self._error(
+                422, "Copilot Usage Metrics API setting is disabled at the organization or enterprise level."
+            )
         end = dt.date.today() - dt.timedelta(days=1)
-        return self._json(200, {
-            "download_links": [f"https://copilot-reports.example/{org['login']}/28d.ndjson?sig=SIGNED-URL-SECRET"],
-            "report_start_day": (end - dt.timedelta(days=27)).isoformat(),
-            "report_end_day": end.isoformat(),
-        })
+        return self._json(
+            200,
+            {
+                "download_links": [f"https://copilot-reports.example/{org['login']}/28d.ndjson?sig=SIGNED-URL-SECRET"],
+                "report_start_day": (end - dt.timedelta(days=27)).isoformat(),
+                "report_end_day": end.isoformat(),
+            },
+        )
 
     def _admin_only(self, template: str, body: Any) -> Response:
         refused = self._org_gate(template)
         return refused or self._json(200, body)
 
     def _get_orgs_org_actions_permissions(self, request: Request) -> Response:
-        return self._admin_only("/orgs/{org}/actions/permissions", {"enabled_repositories": "all", "allowed_actions": "all"})
+        return self._admin_only(
+            "/orgs/{org}/actions/permissions", {"enabled_repositories": "all", "allowed_actions": "all"}
+        )
 
     def _get_orgs_org_actions_secrets(self, request: Request) -> Response:
         return self._admin_only("/orgs/{org}/actions/secrets", {"total_count": 0, "secrets": []})

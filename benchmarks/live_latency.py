@@ -1,0 +1,89 @@
+"""Measure a live run against the simulator with 300 ms per response: requests, wall time, round trips.
+
+Usage: python benchmarks/live_latency.py [--latency 0.3] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.conftest import CANARY, ORG  # noqa: E402
+from tests.simulator import GitHubSimulator, load_scenario  # noqa: E402
+
+
+def _time(argv: list[str], env: dict[str, str], cwd: str) -> tuple[float, int]:
+    start = time.perf_counter()
+    proc = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True, check=False)
+    return time.perf_counter() - start, proc.returncode
+
+
+def _suite(latency: float, runs: int, env: dict[str, str], tmp: str) -> tuple[float, int, set[str]]:
+    walls, counts, methods = [], [], set()
+    for _ in range(runs):
+        with GitHubSimulator(load_scenario("compliant"), CANARY, latency=latency) as sim:
+            # hypothesis's pytest plugin (a dev dependency) costs ~0.8 s at exit; users do not have it
+            argv = [
+                sys.executable,
+                "-m",
+                "pytest",
+                str(REPO / "compliance"),
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-p",
+                "no:hypothesispytest",
+                "--org",
+                ORG,
+                "--api-url",
+                sim.url,
+                "--compliance-json",
+                f"{tmp}/c.json",
+                "--html",
+                f"{tmp}/r.html",
+            ]
+            wall, code = _time(argv, env, tmp)
+            if code != 0:
+                raise SystemExit(f"the compliant run exited {code}")
+            walls.append(wall)
+            counts.append(len(sim.requests))
+            methods |= {m for m, _, _ in sim.requests}
+    return statistics.median(walls), max(counts), methods
+
+
+def main() -> None:
+    """Print requests made, wall time, and wall time beyond the suite's own start-up in round trips."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--latency", type=float, default=0.3)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    env = {**os.environ, "GITHUB_TOKEN": CANARY}
+    env.pop("GITHUB_API_URL", None)
+    with tempfile.TemporaryDirectory() as tmp:
+        version = statistics.median(
+            _time([sys.executable, "-m", "pytest", "--version"], env, tmp)[0] for _ in range(args.runs)
+        )
+        own, _, _ = _suite(0.0, args.runs, env, tmp)
+        wall, count, methods = _suite(args.latency, args.runs, env, tmp)
+    rtt = args.latency
+    print(f"latency per response               {rtt * 1000:.0f} ms")
+    print(f"requests per run                   {count} (methods: {', '.join(sorted(methods))})")
+    print(f"pytest --version                   {version:.2f} s")
+    print(f"suite with 0 ms latency            {own:.2f} s  (the suite's own start-up and report writing)")
+    print(f"suite with {rtt * 1000:.0f} ms latency          {wall:.2f} s")
+    print(f"wall time / one round trip         {wall / rtt:.1f}")
+    print(f"beyond the suite's own start-up    {wall - own:.2f} s = {(wall - own) / rtt:.2f} round trips")
+    print(f"(medians of {args.runs} runs)")
+
+
+if __name__ == "__main__":
+    main()
