@@ -32,7 +32,8 @@ def test_record_then_replay_is_identical(run_suite: Runner, run_offline: Runner,
     assert cassette.is_file(), recorded.stdout[-2000:] + recorded.stderr
     replayed = run_offline("--mode", "replay", "--cassette", str(cassette), out_name="replay")
     assert replayed.ret == recorded.ret
-    assert replayed.json["mode"] == "replay" and recorded.json["mode"] == "record"
+    assert replayed.json["mode"] == "replay"
+    assert recorded.json["mode"] == "record"
     assert _comparable(replayed) == _comparable(recorded)
     assert_no_leak(token, {"cassette": cassette.read_text(), **recorded.texts(), **replayed.texts()})
 
@@ -50,9 +51,13 @@ def test_cassette_is_scrubbed(run_suite: Runner) -> None:
     run_suite("compliant", "--mode", "record", "--cassette", "c.yaml")
     text = (Path.cwd() / "c.yaml").read_text()
     lowered = text.lower()
-    assert "authorization" not in lowered and "cookie" not in lowered
-    assert "SIGNED-URL-SECRET" not in text and "sig=" not in text
-    assert "copilot-bot@acme.example" not in text and "priya" not in text and "Acme Copilot Bot" not in text
+    assert "authorization" not in lowered
+    assert "cookie" not in lowered
+    assert "SIGNED-URL-SECRET" not in text
+    assert "sig=" not in text
+    assert "copilot-bot@acme.example" not in text
+    assert "priya" not in text
+    assert "Acme Copilot Bot" not in text
     assert "acme-copilot-bot" in text  # the owner's login is kept: SERVICE-ACCOUNT uses it
     for form in leak_forms(CANARY):
         assert form not in text
@@ -81,7 +86,9 @@ def test_demo_replays_offline_by_default(run_offline: Runner) -> None:
     run = run_offline()
     assert run.ret == 0, run.stdout[-2000:]
     doc = run.json
-    assert doc["mode"] == "replay" and doc["demo"] is True and doc["recorded_at"]
+    assert doc["mode"] == "replay"
+    assert doc["demo"] is True
+    assert doc["recorded_at"]
     assert "DEMO DATA - not your organization" in run.stdout
     assert (run.out / "report.html").is_file()
 
@@ -136,7 +143,8 @@ def test_bad_cassettes(run_offline: Runner, tmp_path: Path) -> None:
         run = run_offline(*args, out_name=f"o{i}")
         assert run.ret == 4, (args, run.stdout[-1500:], run.stderr)
         errors = [line for line in run.stderr.splitlines() if line.startswith("ERROR: ")]
-        assert len(errors) == 1 and needle in errors[0], (args, run.stderr)
+        assert len(errors) == 1, (args, run.stderr)
+        assert needle in errors[0], (args, run.stderr)
         assert "Traceback" not in run.stdout + run.stderr
         assert not run.out.exists()
 
@@ -148,4 +156,5 @@ def test_other_profile_cassette(run_offline: Runner, tmp_path: Path) -> None:
     other = tmp_path / "other.yaml"
     other.write_text(json.dumps(data))
     run = run_offline("--cassette", str(other))
-    assert run.ret == 4 and "pass --profile milestone-repos-copilot" in run.stderr
+    assert run.ret == 4
+    assert "pass --profile milestone-repos-copilot" in run.stderr

@@ -68,4 +68,3 @@ def record_demo(dest: Path) -> None:
 
 if __name__ == "__main__":
     record_demo(Path(sys.argv[1]) if len(sys.argv) > 1 else DEMO_CASSETTE)
-    print(f"wrote {sys.argv[1] if len(sys.argv) > 1 else DEMO_CASSETTE}")
