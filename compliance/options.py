@@ -72,6 +72,7 @@ class RunOptions:
     expiry_warning_days: int
     expected_owner: str | None
     compliance_json: Path
+    compliance_md: Path
     cassette: Path | None
     max_wait: float
 
@@ -204,6 +205,7 @@ def resolve(raw: Mapping[str, object], environ: Mapping[str, str]) -> RunOptions
         expiry_warning_days=days,
         expected_owner=owner if isinstance(owner, str) else None,
         compliance_json=Path(str(raw.get("compliance_json") or "reports/compliance.json")),
+        compliance_md=Path(str(raw.get("compliance_md") or "reports/compliance.md")),
         cassette=Path(str(cassette)) if cassette else None,
         max_wait=float(max_wait),
     )

@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Generator
+from html import escape
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from compliance.catalogue import Profile, ProfileError, Requirement, load_profile
 from compliance.options import InputError, Mode, RunOptions, resolve
 from compliance.redaction import Redactor
-from compliance.results import Assessment, to_json, write_json
+from compliance.report import html_summary, markdown
+from compliance.results import Assessment, overall, to_json, write_json, write_text
 from compliance.run import assess
 from compliance.verdicts import CHECKS, Verdict, Word
 
@@ -23,6 +26,7 @@ ASSESSMENT = pytest.StashKey[Assessment]()
 PROFILE = pytest.StashKey[Profile]()
 OPTIONS = pytest.StashKey[RunOptions]()
 REDACTOR = pytest.StashKey[Redactor]()
+GENERATED = pytest.StashKey[dt.datetime]()
 
 _STATUS = {
     Word.PASS: ("passed", ".", ("PASS", {"green": True})),
@@ -50,6 +54,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--expiry-warning-days", type=int, default=30, help="warning window for EXPIRY-HEADROOM")
     group.addoption("--expected-owner", help="the service account that should own the token")
     group.addoption("--compliance-json", default="reports/compliance.json", help="machine-readable results")
+    group.addoption("--compliance-md", default="reports/compliance.md", help="Markdown summary for tickets and CI")
     group.addoption(
         "--max-wait",
         type=float,
@@ -85,6 +90,7 @@ def pytest_configure(config: pytest.Config) -> None:
             "expiry_warning_days",
             "expected_owner",
             "compliance_json",
+            "compliance_md",
             "max_wait",
         )
     }
@@ -101,9 +107,11 @@ def pytest_configure(config: pytest.Config) -> None:
     redactor = Redactor(opts.token)
     redactor.install()
     config.stash[REDACTOR] = redactor
-    if config.option.htmlpath is None and config.pluginmanager.hasplugin("html"):
-        config.option.htmlpath = "reports/compliance.html"
+    if config.pluginmanager.hasplugin("html"):
+        if config.option.htmlpath is None:
+            config.option.htmlpath = "reports/compliance.html"
         config.option.self_contained_html = True
+        config.pluginmanager.register(HtmlHooks(config.stash[ASSESSMENT]), "compliance-html")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -217,17 +225,25 @@ def pytest_report_teststatus(
     return None
 
 
+def _generated_at(config: pytest.Config) -> dt.datetime:
+    if GENERATED not in config.stash:
+        config.stash[GENERATED] = dt.datetime.now(dt.UTC)
+    return config.stash[GENERATED]
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Write the JSON results (all requirements, whatever was selected)."""
+    """Write the JSON results and the Markdown summary (all requirements, whatever was selected)."""
     assessment = session.config.stash.get(ASSESSMENT, None)
     opts = session.config.stash.get(OPTIONS, None)
     if assessment is None or opts is None:
         return
-    write_json(to_json(assessment, dt.datetime.now(dt.UTC)), opts.compliance_json)
+    when = _generated_at(session.config)
+    write_json(to_json(assessment, when), opts.compliance_json)
+    write_text(markdown(assessment, when), opts.compliance_md)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
-    """A compact verdict table, readable at 80 columns."""
+    """A compact verdict table, the overall verdict and the report paths, readable at 80 columns."""
     assessment = config.stash.get(ASSESSMENT, None)
     opts = config.stash.get(OPTIONS, None)
     if assessment is None or opts is None:
@@ -242,13 +258,42 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
         tr.write(f"{req.id:<22} ")
         tr.write(f"{v.word.value:<15}", **markup)
         tr.line(reason)
-    words = [assessment.verdicts[r.id].word for r in assessment.profile.requirements]
-    failed = any(w in (Word.FAIL, Word.ERROR) for w in words)
-    tr.line(
-        f"{'NOT COMPLIANT' if failed else 'COMPLIANT'}: "
-        + ", ".join(f"{words.count(w)} {w.value}" for w in Word if words.count(w)),
-        bold=True,
-        red=failed,
-        green=not failed,
-    )
-    tr.line(f"results: {opts.compliance_json}")
+    result = overall(assessment)
+    colour = {"COMPLIANT": "green", "NOT COMPLIANT": "red", "INCOMPLETE": "yellow"}[result.word]
+    tr.line(f"{result.word}: {result.tally()}", bold=True, **{colour: True})
+    if result.unproven_musts:
+        tr.line("unproven musts: " + ", ".join(result.unproven_musts))
+    paths = [str(opts.compliance_json), str(opts.compliance_md)]
+    if config.option.htmlpath:
+        paths.insert(0, str(config.option.htmlpath))
+    tr.line("reports: " + ", ".join(paths))
+
+
+class HtmlHooks:
+    """pytest-html hooks, registered only when pytest-html is active."""
+
+    def __init__(self, assessment: Assessment) -> None:
+        self.assessment = assessment
+
+    def pytest_html_report_title(self, report: Any) -> None:
+        """Name the report after the org."""
+        report.title = f"Copilot token compliance: {self.assessment.evidence.target.org}"
+
+    def pytest_html_results_table_header(self, cells: list[str]) -> None:
+        """Requirement, Level and Verdict columns in pytest-html's own table."""
+        cells.insert(1, '<th class="sortable" data-column-type="requirement">Requirement</th>')
+        cells.insert(2, '<th class="sortable" data-column-type="level">Level</th>')
+        cells.insert(3, '<th class="sortable" data-column-type="verdict">Verdict</th>')
+
+    def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
+        """Fill the three columns from the report's properties."""
+        props = dict(getattr(report, "user_properties", ()))
+        cells.insert(1, f'<td class="col-requirement">{escape(str(props.get("requirement", "")))}</td>')
+        cells.insert(2, f'<td class="col-level">{escape(str(props.get("level", "")))}</td>')
+        cells.insert(3, f'<td class="col-verdict">{escape(str(props.get("verdict", "")))}</td>')
+
+    def pytest_html_results_summary(
+        self, prefix: list[str], summary: list[str], postfix: list[str], session: pytest.Session
+    ) -> None:
+        """The server-rendered verdict banner, run facts, matrix and evidence appendix."""
+        prefix.append(html_summary(self.assessment, _generated_at(session.config)))

@@ -6,18 +6,28 @@ import datetime as dt
 import json
 import os
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from compliance.catalogue import Profile, Requirement
+from compliance.catalogue import Level, Profile, Requirement
 from compliance.evidence import Evidence, Reply
 from compliance.expiry import HEADER, parse_expiration
 from compliance.options import Mode
 from compliance.remediation import token_template_url
 from compliance.verdicts import Verdict, Word
 
-__all__ = ["SCHEMA_VERSION", "Assessment", "remediation_for", "to_json", "write_json"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "Assessment",
+    "Overall",
+    "overall",
+    "remediation_for",
+    "to_json",
+    "write_json",
+    "write_text",
+]
 
 SCHEMA_VERSION = 1
 
@@ -66,6 +76,35 @@ class Assessment:
         return None
 
 
+class Overall:
+    """The run's verdict: NOT COMPLIANT on any fail, INCOMPLETE on errors or unproven musts, else COMPLIANT."""
+
+    def __init__(self, a: Assessment) -> None:
+        self.counts = Counter(v.word for v in a.verdicts.values())
+        musts = [r.id for r in a.profile.requirements if r.level is Level.MUST]
+        self.unproven_musts = [rid for rid in musts if a.verdicts[rid].word is Word.UNVERIFIED]
+        if self.counts[Word.FAIL]:
+            self.word = "NOT COMPLIANT"
+        elif self.counts[Word.ERROR] or self.unproven_musts:
+            self.word = "INCOMPLETE"
+        else:
+            self.word = "COMPLIANT"
+
+    @property
+    def css(self) -> str:
+        """A CSS class name for the banner."""
+        return self.word.lower().replace(" ", "-")
+
+    def tally(self) -> str:
+        """Counts per verdict word, in contract order."""
+        return ", ".join(f"{self.counts[w]} {w.value}" for w in Word if self.counts[w])
+
+
+def overall(a: Assessment) -> Overall:
+    """The overall verdict of an assessment."""
+    return Overall(a)
+
+
 def remediation_for(req: Requirement, verdict: Verdict, link: str | None) -> str:
     """Specific advice first, then the catalogue's fix and the token link, for verdicts that need action."""
     if verdict.word in (Word.PASS, Word.NOT_APPLICABLE):
@@ -99,6 +138,7 @@ def to_json(a: Assessment, generated_at: dt.datetime) -> dict[str, Any]:
             "fingerprint": a.fingerprint,
         },
         "recorded_at": _iso(a.recorded_at) if a.recorded_at else None,
+        "overall": overall(a).word,
         "demo": a.demo,
         "requirements": [
             {
@@ -116,10 +156,15 @@ def to_json(a: Assessment, generated_at: dt.datetime) -> dict[str, Any]:
     }
 
 
-def write_json(document: dict[str, Any], path: Path) -> None:
+def write_text(text: str, path: Path) -> None:
     """Write atomically: a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False) as fh:
-        json.dump(document, fh, indent=2, ensure_ascii=False)
-        fh.write("\n")
+        fh.write(text)
+    os.chmod(fh.name, 0o644)  # reports hold no secret; mkstemp's 0600 would surprise whoever uploads them
     os.replace(fh.name, path)
+
+
+def write_json(document: dict[str, Any], path: Path) -> None:
+    """Write the JSON document atomically."""
+    write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", path)

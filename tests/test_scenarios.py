@@ -91,6 +91,7 @@ CASES = [
     ("private-repo-visible", [], 1, {"REPO-ACCESS": "fail"}),
     ("no-copilot-subscription", [], 1, {"COPILOT-BUSINESS-READ": "fail", "COPILOT-METRICS": "warn"}),
     ("metrics-permission-missing", [], 0, {"COPILOT-METRICS": "warn"}),
+    ("hostile-messages", [], 1, {"MEMBERS-READ": "fail"}),
 ]
 
 

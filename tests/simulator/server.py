@@ -239,6 +239,10 @@ class GitHubSimulator:
             {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)},
         )
 
+    @property
+    def _not_accessible(self) -> str:
+        return str(self.scenario.get("texts", {}).get("not_accessible", NOT_ACCESSIBLE))
+
     def _admission(self, headers: dict[str, str]) -> Response | None:
         """Refusals that hit every org-private endpoint: lifetime policy, and public-only access."""
         token, org = self.scenario["token"], self.scenario["org"]
@@ -253,7 +257,7 @@ class GitHubSimulator:
                 headers,
             )
         if token["resource_owner"] != "org" or token["status"] != "approved" or org["fine_grained_pats"] != "allowed":
-            return self._error(403, NOT_ACCESSIBLE, headers)  # pending / other owner / blocked: public resources only
+            return self._error(403, self._not_accessible, headers)  # pending / other owner / blocked: public only
         return None
 
     def _org_gate(self, template: str) -> Response | None:
@@ -272,7 +276,7 @@ class GitHubSimulator:
         else:
             perms = token["permissions"]
             if needs and not any(all(_rank(perms.get(p, "")) >= _rank(a) for p, a in alt.items()) for alt in needs):
-                return self._error(403, NOT_ACCESSIBLE, headers)
+                return self._error(403, self._not_accessible, headers)
         if owner["state"] != "active":
             return self._error(404, "Not Found")
         if template in OWNER_ONLY and owner["role"] != "admin":

@@ -1,0 +1,165 @@
+"""The human report: overall verdict, run facts, requirement matrix and evidence appendix, as HTML and Markdown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from compliance import __version__
+from compliance.catalogue import Requirement
+from compliance.evidence import Reply
+from compliance.options import Mode
+from compliance.results import Assessment, overall
+from compliance.verdicts import Word
+
+__all__ = ["MARKDOWN_LIMIT", "html_summary", "markdown", "run_facts"]
+
+MARKDOWN_LIMIT = 64 * 1024
+SYMBOL = {
+    Word.PASS: "✔",
+    Word.FAIL: "✘",
+    Word.WARN: "▲",
+    Word.UNVERIFIED: "?",
+    Word.ERROR: "‼",
+    Word.NOT_APPLICABLE: "○",
+}
+_SHOWN_HEADERS = (
+    "github-authentication-token-expiration",
+    "x-accepted-github-permissions",
+    "x-oauth-scopes",
+    "x-ratelimit-remaining",
+    "retry-after",
+)
+
+
+def run_facts(a: Assessment, generated_at: dt.datetime) -> list[tuple[str, str]]:
+    """The run's facts as label/value pairs: never the token, only its fingerprint."""
+    target = a.evidence.target
+    mode = a.mode.value
+    if a.mode is Mode.REPLAY and a.recorded_at:
+        mode += f" (recorded {a.recorded_at:%Y-%m-%d %H:%M} UTC)"
+    if a.demo:
+        mode += " - DEMO DATA, not your organization"
+    expires = a.expires_at
+    if expires:
+        left = int((expires - a.evidence.now).total_seconds() // 86400)
+        expiry = f"{expires:%Y-%m-%d %H:%M} UTC ({left} days left at {'recording' if a.recorded_at else 'check'} time)"
+    else:
+        expiry = "none seen (no expiry header)"
+    kind = a.evidence.token_kind
+    return [
+        ("Organization", target.org),
+        ("Profile", f"{a.profile.id} ({a.profile.title})"),
+        ("API URL", target.api_url),
+        ("Mode", mode),
+        ("Generated at", f"{generated_at:%Y-%m-%d %H:%M:%S} UTC"),
+        ("Suite version", __version__),
+        ("Token kind", kind.value if kind else "unknown"),
+        ("Token owner", a.owner or "unknown"),
+        ("Token expiry", expiry),
+        ("Token fingerprint", a.fingerprint or "none"),
+    ]
+
+
+def _links(req: Requirement, link: str | None) -> str:
+    refs = [f'<a href="{escape(u)}">{escape(u.split("//", 1)[-1].split("/", 1)[0])} docs</a>' for u in req.references]
+    if link:
+        refs.append(f'<a href="{escape(link)}">pre-filled token settings</a>')
+    return " · ".join(refs)
+
+
+def html_summary(a: Assessment, generated_at: dt.datetime) -> str:
+    """Server-rendered HTML (no JavaScript needed): banner, run facts, matrix, evidence appendix; all escaped."""
+    o = overall(a)
+    facts = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in run_facts(a, generated_at))
+    rows = []
+    for req in a.profile.requirements:
+        v = a.verdicts[req.id]
+        fix = a.remediation(req)
+        fix_html = escape(fix.split(" Pre-filled token settings: ")[0]) if fix else ""
+        rows.append(
+            f'<tr class="v-{v.word.value}"><td class="rid">{escape(req.id)}</td><td>{escape(req.title)}</td>'
+            f"<td>{escape(req.level.value)}</td>"
+            f'<td class="verdict"><span class="badge">{SYMBOL[v.word]} {escape(v.word.value.upper())}</span></td>'
+            f"<td>{escape(v.evidence)}</td>"
+            f'<td>{fix_html}<div class="refs">Guide step {escape(req.guide_step)} · '
+            f"{_links(req, a.token_link(req) if fix else None)}</div></td></tr>"
+        )
+    appendix = []
+    for result in a.evidence.results.values():
+        if isinstance(result, Reply):
+            shown = "; ".join(f"{h}: {result.headers[h]}" for h in _SHOWN_HEADERS if h in result.headers)
+            appendix.append(
+                f"<tr><td>GET</td><td>{escape(result.path)}</td><td>{result.status}</td>"
+                f"<td>{escape(result.message[:200])}</td><td>{escape(shown)}</td></tr>"
+            )
+        else:
+            appendix.append(
+                f"<tr><td>GET</td><td>{escape(result.path)}</td><td>-</td>"
+                f"<td>{escape(result.describe())}</td><td></td></tr>"
+            )
+    sent = len(a.evidence.requests)
+    demo = '<p class="demo">Demo data — not your organization.</p>' if a.demo else ""
+    return (
+        f"<style>{_CSS}</style>"
+        f'<section id="compliance-summary">{demo}'
+        f'<div class="banner {o.css}"><strong>{escape(o.word)}</strong> — {escape(o.tally())}'
+        + (f" · unproven musts: {escape(', '.join(o.unproven_musts))}" if o.unproven_musts else "")
+        + "</div>"
+        f'<h2>Run</h2><table class="facts">{facts}</table>'
+        '<h2>Requirements</h2><table class="matrix"><thead><tr><th>ID</th><th>Requirement</th><th>Level</th>'
+        "<th>Verdict</th><th>Evidence</th><th>How to fix</th></tr></thead><tbody>"
+        + "".join(rows)
+        + f"</tbody></table><h2>Evidence appendix</h2><p>{sent} HTTP requests, all GET; no header value that "
+        "could hold a secret is shown.</p>"
+        '<table class="appendix"><thead><tr><th>Method</th><th>Path</th><th>Status</th><th>GitHub said</th>'
+        "<th>Headers that mattered</th></tr></thead><tbody>" + "".join(appendix) + "</tbody></table></section>"
+    )
+
+
+_CSS = """
+#compliance-summary{font-family:system-ui,sans-serif;margin:1em 0}
+#compliance-summary table{border-collapse:collapse;margin:.5em 0;width:100%}
+#compliance-summary th,#compliance-summary td{border:1px solid #999;padding:4px 6px;vertical-align:top;
+text-align:left;color:#111;font-size:13px}
+#compliance-summary .facts th{width:12em;background:#f2f2f2}
+.banner{padding:10px 14px;font-size:18px;border:3px solid #333}
+.banner.compliant{background:#d8f5d0}.banner.not-compliant{background:#f9d0d0}.banner.incomplete{background:#fff1c2}
+.demo{font-weight:bold;border:2px dashed #333;padding:6px}
+.badge{font-weight:bold;white-space:nowrap}
+.v-pass .badge{color:#176b1b}.v-fail .badge,.v-error .badge{color:#a40000}
+.v-warn .badge,.v-unverified .badge{color:#7a5a00}.v-not_applicable .badge{color:#555}
+.rid{font-family:monospace;white-space:nowrap}.refs{font-size:11px;margin-top:4px}
+"""
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(a: Assessment, generated_at: dt.datetime) -> str:
+    """A compact verdict table plus the fixes, under 64 KiB: for job summaries and ticket comments."""
+    o = overall(a)
+    facts = dict(run_facts(a, generated_at))
+    lines = [
+        f"## Copilot token compliance: {o.word}",
+        "",
+        f"{o.tally()}. Org `{facts['Organization']}`, profile `{a.profile.id}`, mode {facts['Mode']}, "
+        f"token {facts['Token kind']} owned by `{facts['Token owner']}`, expiry {facts['Token expiry']}, "
+        f"fingerprint `{facts['Token fingerprint']}`.",
+        "",
+        "| ID | Level | Verdict | Evidence |",
+        "|---|---|---|---|",
+    ]
+    for req in a.profile.requirements:
+        v = a.verdicts[req.id]
+        evidence = v.evidence if len(v.evidence) <= 300 else v.evidence[:297] + "..."
+        lines.append(f"| `{req.id}` | {req.level.value} | {SYMBOL[v.word]} {v.word.value} | {_md(evidence)} |")
+    fixes = [(req, a.remediation(req)) for req in a.profile.requirements if a.remediation(req)]
+    if fixes:
+        lines += ["", "### How to fix", ""]
+        lines += [f"- **{req.id}**: {_md(fix)}" for req, fix in fixes]
+    text = "\n".join(lines) + "\n"
+    if len(text.encode()) > MARKDOWN_LIMIT:
+        text = text.encode()[: MARKDOWN_LIMIT - 64].decode("utf-8", "ignore") + "\n\n(truncated)\n"
+    return text

@@ -1,0 +1,171 @@
+"""The ticket-ready report: server-rendered HTML, Markdown, JUnit properties, escaping, size, and a real browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from compliance.report import MARKDOWN_LIMIT
+from tests.conftest import CANARY, Runner, SuiteRun, assert_no_leak
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
+    """The demo replay's reports (produced once for the module)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import COMPLIANCE
+
+    out = tmp_path_factory.mktemp("demo")
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "GITHUB_API_URL")}
+    argv = [
+        sys.executable,
+        "-m",
+        "pytest",
+        str(COMPLIANCE),
+        "-p",
+        "no:cacheprovider",
+        "--compliance-json",
+        str(out / "compliance.json"),
+        "--compliance-md",
+        str(out / "compliance.md"),
+        "--html",
+        str(out / "report.html"),
+        "--junitxml",
+        str(out / "junit.xml"),
+    ]
+    proc = subprocess.run(argv, cwd=out, env=env, capture_output=True, text=True, check=False)
+    return SuiteRun(proc.returncode, proc.stdout, proc.stderr, out, [])
+
+
+def test_summary_is_server_rendered(demo: SuiteRun) -> None:
+    """Banner, run facts and the 17-row matrix are in the HTML itself, not drawn by JavaScript."""
+    html = (demo.out / "report.html").read_text()
+    section = html[html.index('<section id="compliance-summary">') :]
+    assert "INCOMPLETE" in section and "Demo data" in section
+    assert section.count('<tr class="v-') == 17
+    for label in (
+        "Organization",
+        "Profile",
+        "API URL",
+        "Mode",
+        "Generated at",
+        "Suite version",
+        "Token kind",
+        "Token owner",
+        "Token expiry",
+        "Token fingerprint",
+    ):
+        assert f"<th>{label}</th>" in section
+    assert "Evidence appendix" in section and "x-accepted-github-permissions" in section
+
+
+def test_report_sizes(demo: SuiteRun) -> None:
+    """The self-contained HTML stays under 250 KB and the Markdown under 64 KiB."""
+    assert (demo.out / "report.html").stat().st_size < 250_000
+    md = (demo.out / "compliance.md").read_text()
+    assert len(md.encode()) < MARKDOWN_LIMIT
+    assert md.startswith("## Copilot token compliance: INCOMPLETE")
+    assert md.count("\n| `") == 17
+
+
+def test_junit_carries_requirement_and_verdict(demo: SuiteRun) -> None:
+    """Each JUnit test case names its requirement and verdict as properties."""
+    root = ET.parse(demo.out / "junit.xml").getroot()
+    props = {}
+    for case in root.iter("testcase"):
+        values = {p.get("name"): p.get("value") for p in case.iter("property")}
+        props[values["requirement"]] = values["verdict"]
+    assert len(props) == 17
+    assert props["ACTIVE"] == "pass" and props["READ-ONLY"] == "unverified"
+
+
+def test_hostile_text_is_escaped(run_suite: Runner) -> None:
+    """An API error message carrying markup is shown as text in HTML and Markdown."""
+    run = run_suite("hostile-messages")
+    html = (run.out / "report.html").read_text()
+    assert "<script>alert('pwned')" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#x27;pwned&#x27;)&lt;/script&gt;" in html
+    assert run.verdicts["MEMBERS-READ"] == "fail"
+    assert_no_leak(CANARY, run.texts())
+
+
+def test_terminal_summary_fits_80_columns(demo: SuiteRun) -> None:
+    """The verdict table and overall line fit an 80-column terminal."""
+    table = demo.stdout[demo.stdout.index("compliance verdicts") :].splitlines()[1:20]
+    assert all(len(line) <= 80 for line in table)
+    assert any(line.startswith("INCOMPLETE: 12 pass") for line in table)
+
+
+# -- a real browser ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium driven by Playwright (no browser download)."""
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Debian's chromium for the browser tests")
+        pytest.skip("chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+def test_report_in_a_browser(browser: Any, demo: SuiteRun) -> None:
+    """The banner and 17 requirement rows render, pytest-html's own table fills, and the console stays clean."""
+    page = browser.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.goto((demo.out / "report.html").as_uri())
+    assert "INCOMPLETE" in page.inner_text(".banner")
+    assert page.locator("table.matrix tbody tr").count() == 17
+    page.wait_for_selector("#results-table tbody.results-table-row")
+    assert page.locator("#results-table tbody.results-table-row").count() == 17
+    assert problems == []
+    page.close()
+
+
+def test_report_without_javascript(browser: Any, demo: SuiteRun) -> None:
+    """With JavaScript disabled (as in mail clients and ticket previews) the verdict matrix is still there."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((demo.out / "report.html").as_uri())
+    assert page.locator("table.matrix tbody tr").count() == 17
+    assert "INCOMPLETE" in page.inner_text(".banner")
+    context.close()
+
+
+def test_hostile_text_does_not_run(browser: Any, run_suite: Runner, tmp_path: Path) -> None:
+    """Markup in an API message neither runs nor opens a dialog in the browser."""
+    run = run_suite("hostile-messages")
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto((run.out / "report.html").as_uri())
+    page.wait_for_timeout(300)
+    assert dialogs == []
+    assert "<script>alert('pwned')</script>" in page.inner_text("#compliance-summary")
+    page.close()
