@@ -123,7 +123,7 @@ _CSS = """
 #compliance-summary th,#compliance-summary td{border:1px solid #999;padding:4px 6px;vertical-align:top;
 text-align:left;color:#111;font-size:13px}
 #compliance-summary .facts th{width:12em;background:#f2f2f2}
-.banner{padding:10px 14px;font-size:18px;border:3px solid #333}
+.banner{padding:10px 14px;font-size:18px;border:3px solid #333;color:#111}
 .banner.compliant{background:#d8f5d0}.banner.not-compliant{background:#f9d0d0}.banner.incomplete{background:#fff1c2}
 .demo{font-weight:bold;border:2px dashed #333;padding:6px}
 .badge{font-weight:bold;white-space:nowrap}
