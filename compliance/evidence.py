@@ -25,6 +25,7 @@ KEPT_HEADERS = (
     "date",
     "x-github-enterprise-version",
     "content-type",
+    "link",
 )
 
 

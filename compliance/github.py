@@ -101,6 +101,7 @@ class GitHub:
 
     def __init__(self, api_url: str, token: Token | None, max_wait: float, attempts: int = ATTEMPTS) -> None:
         stamina.instrumentation.set_on_retry_hooks([])  # retries are reported as evidence, not log noise
+        self._api_url = api_url.rstrip("/")
         self._client = httpx.Client(
             base_url=api_url,
             auth=_BearerAuth(token) if token else None,
@@ -163,6 +164,24 @@ class GitHub:
             return Failure(shown, f"transport error ({type(exc).__name__}: {_short(exc)})")
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def get_all(self, path: str, params: dict[str, str], max_pages: int = 10) -> Result:
+        """GET every page of a list (following Link rel="next" on the same API only) as one Reply."""
+        first = self.get(path, params)
+        if not isinstance(first, Reply) or not first.ok or not isinstance(first.body, list):
+            return first
+        items, page, pages = list(first.body), first, 1
+        while (nxt := _next_link(page.headers.get("link", ""))) is not None:
+            if not nxt.startswith(self._api_url + "/"):
+                return Failure(first.path, f"a pagination link left the API ({nxt[:80]}); not followed")
+            if pages >= max_pages:
+                return Failure(first.path, f"more than {max_pages} pages; the list was not read to the end")
+            page_result = self.get(nxt.removeprefix(self._api_url))
+            if not isinstance(page_result, Reply) or not page_result.ok or not isinstance(page_result.body, list):
+                return page_result
+            items += page_result.body
+            page, pages = page_result, pages + 1
+        return Reply(first.path, first.status, first.headers, items)
+
     def _should_retry(self, exc: Exception) -> bool | float:
         if isinstance(exc, _RateLimited):
             return exc.wait if self._budget.take(exc.wait) else False
@@ -189,6 +208,15 @@ class GitHub:
         if wait is not None:
             raise _RateLimited(reply, wait)
         return reply
+
+
+def _next_link(header: str) -> str | None:
+    """The rel="next" URL of a Link header."""
+    for part in header.split(","):
+        url, _, rest = part.partition(";")
+        if 'rel="next"' in rest.replace(" ", ""):
+            return url.strip().strip("<>")
+    return None
 
 
 def _read_capped(response: httpx.Response) -> bytes:

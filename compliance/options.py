@@ -12,7 +12,7 @@ from enum import Enum
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from compliance.token import Token, TokenShapeError, TokenSource, parse_token
+from compliance.token import Token, TokenKind, TokenShapeError, TokenSource, parse_token
 
 __all__ = ["DEFAULT_API_URL", "InputError", "Mode", "RunOptions", "Target", "parse_api_url", "resolve"]
 
@@ -75,6 +75,8 @@ class RunOptions:
     compliance_md: Path
     cassette: Path | None
     max_wait: float
+    app_token: Token | None = None
+    attestations: Path | None = None
 
 
 def _is_loopback(host: str) -> bool:
@@ -153,6 +155,28 @@ def _parse(text: str, where: str) -> tuple[Token, bool]:
         raise InputError(str(exc)) from None
 
 
+def _read_app_token(name: object, environ: Mapping[str, str]) -> Token | None:
+    """The GitHub App installation token that reads the org's grant record, if one is named."""
+    if not name:
+        return None
+    if not (isinstance(name, str) and _ENV_NAME.fullmatch(name)):
+        raise InputError(f"--app-token-env {name!r} is not an environment variable name; use e.g. APP_TOKEN.")
+    value = environ.get(name)
+    if value is None:
+        raise InputError(
+            f"--app-token-env names {name}, which is not set; export the GitHub App installation token "
+            "there (e.g. from actions/create-github-app-token)."
+        )
+    token, _ = _parse(value, f"The environment variable {name}")
+    if token.kind is not TokenKind.APP_INSTALLATION:
+        raise InputError(
+            f"{name} holds a {token.kind.value} token, but the org's grant record needs a GitHub App "
+            "installation token (ghs_...) with the organization permissions Personal access tokens "
+            "and Personal access token requests (read)."
+        )
+    return token
+
+
 def resolve(raw: Mapping[str, object], environ: Mapping[str, str]) -> RunOptions:
     """Validate raw option values (as argparse gives them) against the contract."""
     org = raw.get("org")
@@ -195,7 +219,11 @@ def resolve(raw: Mapping[str, object], environ: Mapping[str, str]) -> RunOptions
             raise InputError(
                 f"No token found: export {raw.get('token_env') or 'GITHUB_TOKEN'}=github_pat_... or use --token-file."
             )
+    app_token = _read_app_token(raw.get("app_token_env"), environ)
+    attestations = raw.get("attestations")
     return RunOptions(
+        app_token=app_token,
+        attestations=Path(str(attestations)) if attestations else None,
         mode=mode,
         target=Target(org=str(org or ""), api_url=api_url),
         token=token,

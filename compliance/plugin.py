@@ -56,6 +56,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--compliance-json", default="reports/compliance.json", help="machine-readable results")
     group.addoption("--compliance-md", default="reports/compliance.md", help="Markdown summary for tickets and CI")
     group.addoption(
+        "--app-token-env",
+        help="environment variable holding a GitHub App installation token "
+        "that reads the org's grant record (organization permissions: Personal access tokens, Personal "
+        "access token requests, Members: read)",
+    )
+    group.addoption(
+        "--attestations",
+        help="YAML or TOML file of signed-off statements for requirements the evidence leaves unverified",
+    )
+    group.addoption(
         "--max-wait",
         type=float,
         default=60.0,
@@ -91,6 +101,8 @@ def pytest_configure(config: pytest.Config) -> None:
             "expected_owner",
             "compliance_json",
             "compliance_md",
+            "app_token_env",
+            "attestations",
             "max_wait",
         )
     }
@@ -104,7 +116,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[ASSESSMENT] = assess(opts, profile)
     except (InputError, ProfileError) as exc:
         raise pytest.UsageError(str(exc)) from None
-    redactor = Redactor(opts.token)
+    redactor = Redactor(*(t for t in (opts.token, opts.app_token) if t))
     redactor.install()
     config.stash[REDACTOR] = redactor
     if config.pluginmanager.hasplugin("html"):
@@ -263,6 +275,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     tr.line(f"{result.word}: {result.tally()}", bold=True, **{colour: True})
     if result.unproven_musts:
         tr.line("unproven musts: " + ", ".join(result.unproven_musts))
+    for note in assessment.notes:
+        tr.line(f"note: {note}", yellow=True)
     paths = [str(opts.compliance_json), str(opts.compliance_md)]
     if config.option.htmlpath:
         paths.insert(0, str(config.option.htmlpath))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from compliance.evidence import Evidence, Failure, NotSent, Reply, RequestRecord, Result
 from compliance.github import GitHub
+from compliance.grants import GRANTS, MEMBERSHIP, REQUESTS
 from compliance.options import InputError, Target
 from compliance.token import TokenKind, TokenSource
 
@@ -83,9 +84,17 @@ def probes_for(server: bool) -> tuple[Probe, ...]:
 
 
 def collect(
-    target: Target, client: GitHub, now: dt.datetime, kind: TokenKind | None, source: TokenSource | None
+    target: Target,
+    client: GitHub,
+    now: dt.datetime,
+    kind: TokenKind | None,
+    source: TokenSource | None,
+    app: GitHub | None = None,
 ) -> Evidence:
-    """Send the probes (GET only, each once) and gather their results; stop after a 401."""
+    """Send the probes (GET only, each once) and gather their results; stop after a 401.
+
+    With `app` (a GitHub App installation client) the org's grant record is read too, in the same wave.
+    """
     org = target.org
     probes = probes_for(target.is_server)
     results: dict[str, Result] = {}
@@ -100,22 +109,25 @@ def collect(
             stop.set()
         return probe.name, result
 
-    def wave(batch: Iterable[Probe]) -> None:
-        todo = list(batch)
+    def wave(batch: Iterable[Probe], extra: Sequence[Callable[[], tuple[str, Result]]] = ()) -> None:
+        todo: list[Callable[[], tuple[str, Result]]] = [lambda p=p: send(p) for p in batch] + list(extra)
         with ThreadPoolExecutor(max_workers=min(MAX_CONCURRENCY, max(1, len(todo)))) as pool:
-            results.update(pool.map(send, todo))
+            results.update(pool.map(lambda job: job(), todo))
 
     wave(p for p in probes if p.wave == 1)
     _check_input(target, results)
-    wave(p for p in probes if p.wave == 2)
+    owner = _login(results["user"])
+    record_jobs = _record_jobs(app, target, owner) if app is not None and owner and not stop.is_set() else []
+    wave((p for p in probes if p.wave == 2), record_jobs)
     _check_input(target, results)
+    requests = list(client.requests) + (list(app.requests) if app is not None else [])
     return Evidence(
         target=target,
         token_kind=kind,
         token_source=source,
         now=now,
         results=results,
-        requests=_in_probe_order(client.requests, [p.url_path(org) for p in probes]),
+        requests=_in_probe_order(requests, [p.url_path(org) for p in probes] + _record_paths(org, owner)),
     )
 
 
@@ -145,3 +157,26 @@ def _in_probe_order(records: list[RequestRecord], paths: list[str]) -> tuple[Req
         return paths.index(path) if path in paths else len(paths)
 
     return tuple(sorted(records, key=rank))
+
+
+def _login(user: Result) -> str | None:
+    if isinstance(user, Reply) and user.ok and isinstance(user.body, dict):
+        login = user.body.get("login")
+        return login if isinstance(login, str) else None
+    return None
+
+
+def _record_paths(org: str, owner: str | None) -> list[str]:
+    base = [f"/orgs/{org}/personal-access-tokens", f"/orgs/{org}/personal-access-token-requests"]
+    return base + ([f"/orgs/{org}/memberships/{owner}"] if owner else [])
+
+
+def _record_jobs(app: GitHub, target: Target, owner: str) -> list[Callable[[], tuple[str, Result]]]:
+    """The GitHub App's reads: the owner's grants and pending requests (paginated), and the owner's membership."""
+    grants, requests, membership = _record_paths(target.org, owner)
+    query = {"owner[]": owner, "per_page": "100"}
+    return [
+        lambda: (GRANTS, app.get_all(grants, query)),
+        lambda: (REQUESTS, app.get_all(requests, query)),
+        lambda: (MEMBERSHIP, app.get(membership)),
+    ]

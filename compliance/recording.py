@@ -75,6 +75,7 @@ class Recording:
     token_fingerprint: str | None
     token_source: TokenSource | None
     demo: bool = False
+    app_record: bool = False
 
     def to_metadata(self) -> dict[str, Any]:
         """The metadata block stored in the cassette."""
@@ -105,6 +106,7 @@ class Recording:
                 },
             },
             "demo": self.demo,
+            "app_record": self.app_record,
         }
 
 
@@ -149,6 +151,7 @@ def _parse_metadata(path: Path, meta: Any) -> Recording:
                 file_owned_by_user=source.get("file_owned_by_user"),
             ),
             demo=bool(meta.get("demo", False)),
+            app_record=bool(meta.get("app_record", False)),
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         raise InputError(f"The cassette {path} has incomplete metadata; re-record it with --mode record.") from None
@@ -186,8 +189,8 @@ def load_recording(path: Path) -> Recording:
 class _Scrubber:
     """Removes secrets and personal data from interactions before vcrpy writes them."""
 
-    def __init__(self, token: Token | None) -> None:
-        self._needles = tuple(sorted(token.needles(), key=len, reverse=True)) if token else ()
+    def __init__(self, *tokens: Token) -> None:
+        self._needles = tuple(sorted((n for t in tokens for n in t.needles()), key=len, reverse=True))
         self.owner: str | None = None
 
     def text(self, value: str) -> str:
@@ -266,21 +269,21 @@ def _vcr(scrubber: _Scrubber, record_mode: str) -> vcr.VCR:
 
 
 @contextlib.contextmanager
-def recording(path: Path, token: Token, meta: Recording) -> Iterator[None]:
+def recording(path: Path, tokens: tuple[Token, ...], meta: Recording) -> Iterator[None]:
     """Record the traffic of the block into `path`, scrubbed, written only when the block succeeds."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".recording-", suffix=".yaml")
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()
-    scrubber = _Scrubber(token)
+    scrubber = _Scrubber(*tokens)
     try:
         with _vcr(scrubber, "once").use_cassette(str(tmp.resolve())) as cassette:
             yield
             scrubber.owner = _owner_login(cassette)
             cassette.get_metadata(_META_KEY, meta.to_metadata())
         text = tmp.read_text(encoding="utf-8")
-        if any(needle in text for needle in token.needles()):
+        if any(needle in text for token in tokens for needle in token.needles()):
             raise InputError("Refusing to save the cassette: the token survived scrubbing (please report this).")
         os.replace(tmp, path)
     finally:
@@ -314,7 +317,7 @@ def replaying(meta: Recording, attempts: int) -> Iterator[None]:
         with (
             _no_network(),
             stamina.set_testing(True, attempts=attempts),
-            _vcr(_Scrubber(None), "none").use_cassette(str(meta.path.resolve()), allow_playback_repeats=False),
+            _vcr(_Scrubber(), "none").use_cassette(str(meta.path.resolve()), allow_playback_repeats=False),
         ):
             yield
     except vcr.errors.CannotOverwriteExistingCassetteException as exc:

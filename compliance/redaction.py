@@ -18,8 +18,8 @@ MASK = "[token redacted]"
 class Redactor:
     """Replaces every known form of the token in text; installed for the run and removed afterwards."""
 
-    def __init__(self, token: Token | None) -> None:
-        self._needles = tuple(sorted(token.needles(), key=len, reverse=True)) if token else ()
+    def __init__(self, *tokens: Token) -> None:
+        self._needles = tuple(sorted((n for t in tokens for n in t.needles()), key=len, reverse=True))
         self._previous: Callable[..., logging.LogRecord] | None = None
 
     def scrub(self, text: str) -> str:

@@ -68,6 +68,12 @@ def _links(req: Requirement, link: str | None) -> str:
     return " · ".join(refs)
 
 
+def _notes(a: Assessment) -> str:
+    if not a.notes:
+        return ""
+    return '<h2>Notes</h2><ul class="notes">' + "".join(f"<li>{escape(n)}</li>" for n in a.notes) + "</ul>"
+
+
 def html_summary(a: Assessment, generated_at: dt.datetime) -> str:
     """Server-rendered HTML (no JavaScript needed): banner, run facts, matrix, evidence appendix; all escaped."""
     o = overall(a)
@@ -80,7 +86,8 @@ def html_summary(a: Assessment, generated_at: dt.datetime) -> str:
         rows.append(
             f'<tr class="v-{v.word.value}"><td class="rid">{escape(req.id)}</td><td>{escape(req.title)}</td>'
             f"<td>{escape(req.level.value)}</td>"
-            f'<td class="verdict"><span class="badge">{SYMBOL[v.word]} {escape(v.word.value.upper())}</span></td>'
+            f'<td class="verdict"><span class="badge">{SYMBOL[v.word]} {escape(v.word.value.upper())}</span>'
+            f'<div class="source">from {escape(v.source)}</div></td>'
             f"<td>{escape(v.evidence)}</td>"
             f'<td>{fix_html}<div class="refs">Guide step {escape(req.guide_step)} · '
             f"{_links(req, a.token_link(req) if fix else None)}</div></td></tr>"
@@ -106,7 +113,8 @@ def html_summary(a: Assessment, generated_at: dt.datetime) -> str:
         f'<div class="banner {o.css}"><strong>{escape(o.word)}</strong> — {escape(o.tally())}'
         + (f" · unproven musts: {escape(', '.join(o.unproven_musts))}" if o.unproven_musts else "")
         + "</div>"
-        f'<h2>Run</h2><table class="facts">{facts}</table>'
+        + _notes(a)
+        + f'<h2>Run</h2><table class="facts">{facts}</table>'
         '<h2>Requirements</h2><table class="matrix"><thead><tr><th>ID</th><th>Requirement</th><th>Level</th>'
         "<th>Verdict</th><th>Evidence</th><th>How to fix</th></tr></thead><tbody>"
         + "".join(rows)
@@ -129,7 +137,7 @@ text-align:left;color:#111;font-size:13px}
 .badge{font-weight:bold;white-space:nowrap}
 .v-pass .badge{color:#176b1b}.v-fail .badge,.v-error .badge{color:#a40000}
 .v-warn .badge,.v-unverified .badge{color:#7a5a00}.v-not_applicable .badge{color:#555}
-.rid{font-family:monospace;white-space:nowrap}.refs{font-size:11px;margin-top:4px}
+.rid{font-family:monospace;white-space:nowrap}.refs,.source{font-size:11px;margin-top:4px}
 """
 
 
@@ -148,13 +156,17 @@ def markdown(a: Assessment, generated_at: dt.datetime) -> str:
         f"token {facts['Token kind']} owned by `{facts['Token owner']}`, expiry {facts['Token expiry']}, "
         f"fingerprint `{facts['Token fingerprint']}`.",
         "",
-        "| ID | Level | Verdict | Evidence |",
-        "|---|---|---|---|",
+        "| ID | Level | Verdict | Source | Evidence |",
+        "|---|---|---|---|---|",
     ]
     for req in a.profile.requirements:
         v = a.verdicts[req.id]
         evidence = v.evidence if len(v.evidence) <= 300 else v.evidence[:297] + "..."
-        lines.append(f"| `{req.id}` | {req.level.value} | {SYMBOL[v.word]} {v.word.value} | {_md(evidence)} |")
+        lines.append(
+            f"| `{req.id}` | {req.level.value} | {SYMBOL[v.word]} {v.word.value} | {v.source} | {_md(evidence)} |"
+        )
+    if a.notes:
+        lines += ["", "### Notes", ""] + [f"- {_md(n)}" for n in a.notes]
     fixes = [(req, a.remediation(req)) for req in a.profile.requirements if a.remediation(req)]
     if fixes:
         lines += ["", "### How to fix", ""]

@@ -43,6 +43,7 @@ class Assessment:
     fingerprint: str | None
     recorded_at: dt.datetime | None = None
     demo: bool = False
+    notes: tuple[str, ...] = ()
 
     def remediation(self, req: Requirement) -> str:
         """The fix text for this requirement's verdict."""
@@ -146,12 +147,14 @@ def to_json(a: Assessment, generated_at: dt.datetime) -> dict[str, Any]:
                 "title": req.title,
                 "level": req.level.value,
                 "verdict": a.verdicts[req.id].word.value,
+                "source": a.verdicts[req.id].source,
                 "evidence": a.verdicts[req.id].evidence,
                 "remediation": a.remediation(req),
                 "references": list(req.references),
             }
             for req in a.profile.requirements
         ],
+        "notes": list(a.notes),
         "requests": [{"method": r.method, "path": r.path, "status": r.status} for r in a.evidence.requests],
     }
 

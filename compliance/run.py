@@ -2,30 +2,47 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
 from compliance import __version__
+from compliance.attestations import load_attestations
 from compliance.catalogue import Profile
+from compliance.evaluation import attest, evaluate
 from compliance.github import ATTEMPTS, GitHub
 from compliance.options import InputError, Mode, RunOptions, Target
 from compliance.probes import collect
 from compliance.recording import DEMO_CASSETTE, Recording, default_cassette, load_recording, recording, replaying
 from compliance.results import Assessment
-from compliance.verdicts import Settings, evaluate
+from compliance.verdicts import Settings
 
 __all__ = ["assess", "replay_source"]
 
 
 def assess(opts: RunOptions, profile: Profile) -> Assessment:
-    """Gather the evidence the mode calls for and evaluate every requirement of the profile."""
-    if opts.mode is Mode.REPLAY:
-        return _replay(opts, profile)
+    """Gather the evidence the mode calls for, evaluate every requirement, then apply attestations."""
+    statements, warnings = (
+        ([], [])
+        if opts.attestations is None
+        else load_attestations(opts.attestations, [r.id for r in profile.requirements])
+    )
+    assessment = _replay(opts, profile) if opts.mode is Mode.REPLAY else _live(opts, profile)
+    verdicts, notes = attest(assessment.verdicts, profile, statements, assessment.evidence.now.date())
+    return dataclasses.replace(assessment, verdicts=verdicts, notes=(*warnings, *notes))
+
+
+def _live(opts: RunOptions, profile: Profile) -> Assessment:
     assert opts.token is not None  # options.resolve guarantees a token for live and record
     now = dt.datetime.now(dt.UTC)
     settings = Settings(opts.allow_no_expiration, opts.expiry_warning_days, opts.expected_owner)
     meta = None
-    with GitHub(opts.target.api_url, opts.token, opts.max_wait) as client:
+    app = GitHub(opts.target.api_url, opts.app_token, opts.max_wait) if opts.app_token else None
+    tokens = tuple(t for t in (opts.token, opts.app_token) if t)
+    with GitHub(opts.target.api_url, opts.token, opts.max_wait) as client, contextlib.ExitStack() as stack:
+        if app is not None:
+            stack.enter_context(app)
         if opts.mode is Mode.RECORD:
             meta = Recording(
                 path=opts.cassette or default_cassette(opts.target.org, now),
@@ -41,11 +58,12 @@ def assess(opts: RunOptions, profile: Profile) -> Assessment:
                 token_kind=opts.token.kind,
                 token_fingerprint=opts.token.fingerprint,
                 token_source=opts.token_source,
+                app_record=app is not None,
             )
-            with recording(meta.path, opts.token, meta):
-                evidence = collect(opts.target, client, now, opts.token.kind, opts.token_source)
+            with recording(meta.path, tokens, meta):
+                evidence = collect(opts.target, client, now, opts.token.kind, opts.token_source, app)
         else:
-            evidence = collect(opts.target, client, now, opts.token.kind, opts.token_source)
+            evidence = collect(opts.target, client, now, opts.token.kind, opts.token_source, app)
     return Assessment(
         profile=profile,
         mode=opts.mode,
@@ -84,8 +102,14 @@ def _replay(opts: RunOptions, profile: Profile) -> Assessment:
             f"--profile {meta.profile}."
         )
     target = Target(meta.org, meta.api_url)
-    with replaying(meta, ATTEMPTS), GitHub(meta.api_url, None, meta.max_wait) as client:
-        evidence = collect(target, client, meta.recorded_at, meta.token_kind, meta.token_source)
+    with (
+        replaying(meta, ATTEMPTS),
+        GitHub(meta.api_url, None, meta.max_wait) as client,
+        GitHub(meta.api_url, None, meta.max_wait) as app,
+    ):
+        evidence = collect(
+            target, client, meta.recorded_at, meta.token_kind, meta.token_source, app if meta.app_record else None
+        )
     settings = Settings(meta.allow_no_expiration, meta.expiry_warning_days, meta.expected_owner)
     return Assessment(
         profile=profile,

@@ -7,14 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from compliance.catalogue import Level, Profile
-from compliance.diagnosis import Diagnosis, diagnose, lifetime_refusal, org_access_proof, rejected
+from compliance.catalogue import Profile
+from compliance.diagnosis import Diagnosis, lifetime_refusal, org_access_proof, rejected
 from compliance.evidence import Evidence, Failure, NotSent, Reply
 from compliance.expiry import HEADER, parse_expiration
+from compliance.grants import GrantRecord
 from compliance.probes import EXCESS_PROBES
 from compliance.token import TokenKind
 
-__all__ = ["CHECKS", "Context", "Settings", "Verdict", "Word", "evaluate"]
+__all__ = ["CHECKS", "Context", "Settings", "Verdict", "Word"]
 
 _APP_RECORD = "the org's grant record (GET /orgs/{org}/personal-access-tokens, readable with a GitHub App token)"
 
@@ -37,6 +38,7 @@ class Verdict:
     word: Word
     evidence: str
     advice: str = ""
+    source: str = "token"  # token | org-record | attestation
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class Context:
     profile: Profile
     settings: Settings
     diagnoses: tuple[Diagnosis, ...]
+    record: GrantRecord | None = None
 
     @property
     def org(self) -> str:
@@ -570,18 +573,3 @@ CHECKS: dict[str, Callable[[Context], Verdict]] = {
     "COPILOT-METRICS": check_copilot_metrics,
     "TOKEN-STORAGE": check_token_storage,
 }
-
-
-def evaluate(evidence: Evidence, profile: Profile, settings: Settings) -> dict[str, Verdict]:
-    """A verdict for every requirement; a `should` that does not hold warns, odd data yields `error`."""
-    ctx = Context(evidence, profile, settings, tuple(diagnose(evidence)))
-    verdicts: dict[str, Verdict] = {}
-    for req in profile.requirements:
-        try:
-            verdict = CHECKS[req.id](ctx)
-        except (AttributeError, KeyError, TypeError, ValueError, IndexError) as exc:
-            verdict = _error(f"GitHub's answer had an unexpected shape ({type(exc).__name__}).")
-        if verdict.word is Word.FAIL and req.level is Level.SHOULD:
-            verdict = Verdict(Word.WARN, verdict.evidence, verdict.advice)
-        verdicts[req.id] = verdict
-    return verdicts

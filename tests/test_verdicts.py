@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from compliance.catalogue import load_profile
+from compliance.evaluation import evaluate
 from compliance.token import TokenKind, TokenSource
-from compliance.verdicts import CHECKS, Settings, Word, evaluate
+from compliance.verdicts import CHECKS, Settings, Word
 from tests.evidence_factory import NOW, ORG, compliant_results, evidence, failure, reply
 
 PROFILE = load_profile("milestone-copilot", CHECKS.keys())

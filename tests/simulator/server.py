@@ -105,14 +105,29 @@ def _rank(level: str) -> int:
 class GitHubSimulator:
     """Serves one scenario; records every request (method, path, status)."""
 
-    def __init__(self, scenario: dict[str, Any], token: str, *, latency: float = 0.0, base_path: str = "") -> None:
+    def __init__(
+        self,
+        scenario: dict[str, Any],
+        token: str,
+        *,
+        app_token: str | None = None,
+        latency: float = 0.0,
+        base_path: str = "",
+    ) -> None:
         self.scenario = scenario
         self.token = token
+        self.app_token = app_token
+        lifetime = scenario["token"]["lifetime_days"]
+        self._now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        self._expires = (
+            None if lifetime is None else self._now + dt.timedelta(days=lifetime - scenario["token"]["age_days"])
+        )
         self.latency = latency
         self.base_path = base_path.rstrip("/")
         self.requests: list[tuple[str, str, int]] = []
         self._hits: Counter[str] = Counter()
         self._lock = threading.Lock()
+        self._local = threading.local()
         self._server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
         self._server.expect_request(re.compile(".*"), method=METHOD_ALL).respond_with_handler(self)
 
@@ -170,11 +185,10 @@ class GitHubSimulator:
         if self.base_path.endswith("/api/v3"):
             headers["X-GitHub-Enterprise-Version"] = "3.19.0"
         token = self.scenario["token"]
-        if token["lifetime_days"] is not None:
-            expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=token["lifetime_days"] - token["age_days"])
+        if self._expires is not None and not self._as_app:
             fmt = "%Y-%m-%d %H:%M:%S UTC" if token["expiry_format"] == "utc" else "%Y-%m-%d %H:%M:%S +0000"
-            headers["GitHub-Authentication-Token-Expiration"] = expires.strftime(fmt)
-        if token["kind"] == "classic":
+            headers["GitHub-Authentication-Token-Expiration"] = self._expires.strftime(fmt)
+        if token["kind"] == "classic" and not self._as_app:
             headers["X-OAuth-Scopes"] = token["scopes"]
         return headers
 
@@ -207,8 +221,13 @@ class GitHubSimulator:
             return self._error(405, "Method Not Allowed (the simulator is read-only)")
         auth = request.headers.get("Authorization", "")
         token = self.scenario["token"]
+        self._local.as_app = self.app_token is not None and auth == f"Bearer {self.app_token}"
+        if self._as_app:
+            return self._handle_app(request, path)
         if auth not in (f"Bearer {self.token}", f"token {self.token}") or token["revoked"]:
             return self._error(401, "Bad credentials")
+        if re.match(r"^/orgs/[^/]+/personal-access-token", path):
+            return self._error(403, NOT_ACCESSIBLE)  # "Only GitHub Apps can use this endpoint."
         routed = self._route(path)
         if routed is None:
             return self._error(404, "Not Found")
@@ -226,6 +245,120 @@ class GitHubSimulator:
             return self._error(404, "Not Found")  # GHES has no Copilot REST endpoints
         handler = getattr(self, "_get_" + re.sub(r"\W+", "_", template.replace("{org}", "org")).strip("_"))
         return handler(request)  # type: ignore[no-any-return]
+
+    # -- the GitHub App side: the org's grant record ----------------------------------------------------------------
+
+    @property
+    def _as_app(self) -> bool:
+        """Whether the request being handled (in this server thread) came from the GitHub App."""
+        return bool(getattr(self._local, "as_app", False))
+
+    def _handle_app(self, request: Request, path: str) -> Response:
+        org = self.scenario["org"]
+        app_perms = self.scenario["app"]["permissions"]
+        m = re.match(r"^/orgs/(?P<org>[^/]+)/(?P<what>personal-access-tokens|personal-access-token-requests)$", path)
+        member = re.match(r"^/orgs/(?P<org>[^/]+)/memberships/(?P<user>[^/]+)$", path)
+        if m and m["org"].lower() == org["login"]:
+            need = (
+                "organization_personal_access_tokens"
+                if m["what"] == "personal-access-tokens"
+                else ("organization_personal_access_token_requests")
+            )
+            if not app_perms.get(need):
+                return self._error(
+                    403, "Resource not accessible by integration", {"X-Accepted-GitHub-Permissions": f"{need}=read"}
+                )
+            entries = self._grants() if m["what"] == "personal-access-tokens" else self._requests()
+            owners = request.args.getlist("owner[]")
+            if owners:
+                entries = [e for e in entries if e["owner"]["login"] in owners]
+            return self._page(request, entries)
+        if member and member["org"].lower() == org["login"]:
+            if not app_perms.get("members"):
+                return self._error(
+                    403, "Resource not accessible by integration", {"X-Accepted-GitHub-Permissions": "members=read"}
+                )
+            owner = self.scenario["owner"]
+            if member["user"] != owner["login"]:
+                return self._error(404, "Not Found")
+            return self._json(
+                200,
+                {"state": owner["state"], "role": owner["role"], "user": {"login": owner["login"], "id": owner["id"]}},
+            )
+        return self._error(403, "Resource not accessible by integration")
+
+    def _page(self, request: Request, entries: list[dict[str, Any]]) -> Response:
+        size = min(int(request.args.get("per_page", "30")), int(self.scenario.get("page_size", 100)))
+        page = int(request.args.get("page", "1"))
+        chunk = entries[(page - 1) * size : page * size]
+        headers = {}
+        if page * size < len(entries):
+            args = request.args.to_dict(flat=False)
+            args["page"] = [str(page + 1)]
+            query = "&".join(f"{k}={v}" for k, values in args.items() for v in values)
+            headers["Link"] = f'<{request.host_url.rstrip("/")}{request.path}?{query}>; rel="next"'
+        return self._json(200, chunk, headers)
+
+    def _entry(self, entry_id: int, spec: dict[str, Any]) -> dict[str, Any]:
+        """A grant-shaped record of one token of the scenario's owner."""
+        owner, org = self.scenario["owner"], self.scenario["org"]
+        lifetime, age = spec["lifetime_days"], spec["age_days"]
+        created = self._now - dt.timedelta(days=age)
+        expires = None if lifetime is None else created + dt.timedelta(days=lifetime)
+        selection = {"public": "none", "none": "none", "all": "all", "selected": "subset"}[spec["repository_selection"]]
+        return {
+            "id": entry_id,
+            "owner": {
+                "login": owner["login"],
+                "id": owner["id"],
+                "type": "User",
+                "avatar_url": f"https://avatars.example/u/{owner['id']}",
+            },
+            "repository_selection": selection,
+            "repositories_url": f"https://api.github.com/organizations/{org['id']}/personal-access-tokens/{entry_id}",
+            "permissions": {
+                "organization": dict(spec["permissions"]),
+                "repository": dict(spec.get("repository_permissions") or {}),
+                "other": {},
+            },
+            "access_granted_at": (created + dt.timedelta(hours=2)).isoformat().replace("+00:00", "Z"),
+            "created_at": created.isoformat().replace("+00:00", "Z"),
+            "token_id": 5000 + entry_id,
+            "token_name": spec["name"],
+            "token_expired": False,
+            "token_expires_at": None if expires is None else expires.isoformat().replace("+00:00", "Z"),
+            "token_last_used_at": spec.get("last_used_at", self._now.isoformat().replace("+00:00", "Z")),
+            "reason": "Copilot analytics integration",
+        }
+
+    def _main_entry(self) -> dict[str, Any] | None:
+        token, org = self.scenario["token"], self.scenario["org"]
+        if token["kind"] != "fine-grained" or token["resource_owner"] != "org" or org["fine_grained_pats"] != "allowed":
+            return None
+        entry = self._entry(1001, token)
+        # age counts from creation; the header's expiry is the source of truth for the main token
+        entry["token_expires_at"] = None if self._expires is None else self._expires.isoformat().replace("+00:00", "Z")
+        for kind, changes in (self.scenario.get("record") or {}).get("permissions", {}).items():
+            table = entry["permissions"][kind]
+            for key, value in changes.items():
+                if value is None:
+                    table.pop(key, None)
+                else:
+                    table[key] = value
+        return entry
+
+    def _grants(self) -> list[dict[str, Any]]:
+        main = self._main_entry()
+        found = [main] if main and self.scenario["token"]["status"] == "approved" else []
+        for i, other in enumerate(self.scenario.get("other_grants") or []):
+            spec = {**self.scenario["token"], "repository_selection": "public", **other}
+            found.append(self._entry(2001 + i, spec))
+        return [{k: v for k, v in e.items() if k not in ("created_at", "reason")} for e in found]
+
+    def _requests(self) -> list[dict[str, Any]]:
+        main = self._main_entry()
+        found = [main] if main and self.scenario["token"]["status"] == "pending" else []
+        return [{k: v for k, v in e.items() if k != "access_granted_at"} for e in found]
 
     def _rate_limited(self, rule: dict[str, Any]) -> Response:
         if "retry_after" in rule:

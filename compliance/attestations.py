@@ -1,0 +1,165 @@
+"""Attestations: a named person's signed-off statement, used only where API evidence left a requirement unverified."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from compliance.options import InputError
+from compliance.verdicts import Verdict, Word
+
+__all__ = ["SCHEMA", "Attestation", "apply_attestations", "load_attestations"]
+
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "required": ["requirement", "verdict", "attested_by", "attested_at", "valid_until", "justification", "evidence"],
+    "additionalProperties": False,
+    "properties": {
+        "requirement": {"type": "string"},
+        "verdict": {"enum": ["pass", "fail", "warn", "not_applicable"]},
+        "attested_by": {"type": "string", "minLength": 3},
+        "attested_at": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+        "valid_until": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+        "justification": {"type": "string", "minLength": 10},
+        "evidence": {"type": "string", "pattern": r"^https://\S+$"},
+    },
+}
+
+
+@dataclass(frozen=True)
+class Attestation:
+    """One statement: who says what about which requirement, until when, and where the proof is."""
+
+    requirement: str
+    verdict: Word
+    attested_by: str
+    attested_at: dt.date
+    valid_until: dt.date
+    justification: str
+    evidence: str
+    line: int
+
+
+def _yaml_lines(text: str) -> list[int]:
+    """The line of each entry of the top-level `attestations` list."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for key, value in root.value:
+        if key.value == "attestations" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def _toml_lines(text: str) -> list[int]:
+    return [i for i, line in enumerate(text.splitlines(), 1) if re.match(r"\s*\[\[\s*attestations\s*\]\]", line)]
+
+
+def _parse(path: Path) -> tuple[Any, list[int]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+        raise InputError(f"Cannot read --attestations {path}: {reason}.") from None
+    if path.suffix.lower() == ".toml":
+        try:
+            return tomllib.loads(text), _toml_lines(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"--attestations {path} is not valid TOML ({exc}).") from None
+    try:
+        return yaml.safe_load(text), _yaml_lines(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise InputError(f"--attestations {path} is not valid YAML{where}; fix its syntax.") from None
+
+
+def _plain(value: Any) -> Any:
+    """YAML and TOML turn ISO dates into date objects; the schema speaks of strings."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def load_attestations(path: Path, known_ids: Collection[str]) -> tuple[list[Attestation], list[str]]:
+    """Read and validate the file; bad entries are dropped with a line-precise warning, a bad file is an error."""
+    data, lines = _parse(path)
+    if not isinstance(data, dict) or not isinstance(data.get("attestations"), list):
+        raise InputError(f"--attestations {path} must hold a list named 'attestations' (see the README).")
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    found: list[Attestation] = []
+    warnings: list[str] = []
+    for index, raw in enumerate(data["attestations"]):
+        line = lines[index] if index < len(lines) else 0
+        where = f"{path.name} line {line}" if line else f"{path.name} entry {index + 1}"
+        entry = _plain(raw) if isinstance(raw, dict) else raw
+        errors = sorted(validator.iter_errors(entry), key=lambda e: list(e.path))
+        if errors:
+            first = errors[0]
+            field = ".".join(str(p) for p in first.path) or "entry"
+            warnings.append(f"{where}: attestation ignored: {field}: {first.message}.")
+            continue
+        if entry["requirement"] not in known_ids:
+            warnings.append(
+                f"{where}: attestation ignored: {entry['requirement']} is not a requirement of this profile."
+            )
+            continue
+        found.append(
+            Attestation(
+                requirement=entry["requirement"],
+                verdict=Word(entry["verdict"]),
+                attested_by=entry["attested_by"],
+                attested_at=dt.date.fromisoformat(entry["attested_at"]),
+                valid_until=dt.date.fromisoformat(entry["valid_until"]),
+                justification=entry["justification"],
+                evidence=entry["evidence"],
+                line=line,
+            )
+        )
+    return found, warnings
+
+
+def apply_attestations(
+    verdicts: dict[str, Verdict], attestations: list[Attestation], today: dt.date
+) -> tuple[dict[str, Verdict], list[str]]:
+    """Fill only `unverified` verdicts; never override evidence; ignore expired statements, saying so."""
+    out = dict(verdicts)
+    notes: list[str] = []
+    for a in attestations:
+        current = out[a.requirement]
+        where = f"line {a.line}" if a.line else a.requirement
+        if a.valid_until < today:
+            notes.append(
+                f"Attestation for {a.requirement} ({where}) by {a.attested_by} expired on {a.valid_until}; ignored."
+            )
+            continue
+        if current.word is not Word.UNVERIFIED:
+            conflict = current.word is Word.FAIL and a.verdict is not Word.FAIL
+            notes.append(
+                f"Attestation for {a.requirement} ({where}) by {a.attested_by} says {a.verdict.value}, but the "
+                f"evidence already {'proves fail' if conflict else f'gives {current.word.value}'}; the evidence "
+                "stands."
+            )
+            continue
+        out[a.requirement] = Verdict(
+            a.verdict,
+            f"Attested by {a.attested_by} on {a.attested_at} (valid until {a.valid_until}): {a.justification} "
+            f"Evidence: {a.evidence}. API evidence alone: {current.evidence}",
+            current.advice if a.verdict is not Word.PASS else "",
+            source="attestation",
+        )
+    return out, notes

@@ -1,0 +1,125 @@
+"""The org's own record of a fine-grained token (GitHub App only): find this token's grant or request, read it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from compliance.evidence import Evidence, Failure, NotSent, Reply
+from compliance.expiry import HEADER, parse_expiration
+
+__all__ = ["GRANTS", "MEMBERSHIP", "REQUESTS", "GrantRecord", "find_record"]
+
+GRANTS = "app:grants"
+REQUESTS = "app:requests"
+MEMBERSHIP = "app:membership"
+_RECENT = dt.timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class GrantRecord:
+    """What the org's record says about the token under test."""
+
+    state: str  # "grant" | "request" | "none" | "ambiguous" | "unavailable"
+    how: str  # how the entry was found, or why not
+    entry: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def found(self) -> bool:
+        """True when exactly one grant or pending request is this token's."""
+        return self.state in ("grant", "request")
+
+    def permissions(self, kind: str) -> dict[str, str]:
+        """The entry's permissions of one kind (organization, repository, other)."""
+        perms = self.entry.get("permissions")
+        table = perms.get(kind) if isinstance(perms, dict) else None
+        return {str(k): str(v) for k, v in table.items()} if isinstance(table, dict) else {}
+
+    def timestamp(self, key: str) -> dt.datetime | None:
+        """An ISO timestamp field of the entry."""
+        return _when(self.entry.get(key))
+
+    def label(self) -> str:
+        """A short name for the entry: grant or request id and token name."""
+        kind = "grant" if self.state == "grant" else "pending request"
+        return f"{kind} #{self.entry.get('id')} ({self.entry.get('token_name')!r})"
+
+
+def _when(value: Any) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone(dt.UTC).replace(microsecond=0)
+
+
+def _entries(result: Any) -> list[dict[str, Any]] | None:
+    if isinstance(result, Reply) and result.ok and isinstance(result.body, list):
+        return [e for e in result.body if isinstance(e, dict)]
+    return None
+
+
+def _narrow(
+    entries: list[dict[str, Any]], expires: dt.datetime | None, known: bool, name: str, now: dt.datetime
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Narrow candidates by exact expiry (None = never), then name, then recent use; say which filters applied."""
+    used: list[str] = []
+    if known:
+        entries = [e for e in entries if _when(e.get("token_expires_at")) == expires]
+        used.append("expiry")
+    if len(entries) > 1 and any(e.get("token_name") == name for e in entries):
+        entries = [e for e in entries if e.get("token_name") == name]
+        used.append("name")
+    recent = [e for e in entries if (w := _when(e.get("token_last_used_at"))) and abs(now - w) <= _RECENT]
+    if len(entries) > 1 and recent:
+        entries = recent
+        used.append("last use")
+    return entries, used
+
+
+def find_record(e: Evidence, token_name: str) -> GrantRecord | None:
+    """Match the token to its grant or pending request; None when no App token was used."""
+    grants_result, requests_result = e.get(GRANTS), e.get(REQUESTS)
+    if grants_result is None and requests_result is None:
+        return None
+    for result in (grants_result, requests_result):
+        if isinstance(result, (Failure, NotSent)):
+            return GrantRecord("unavailable", f"the org's record could not be read: {result.describe()}")
+        if isinstance(result, Reply) and not result.ok:
+            return GrantRecord("unavailable", f"the org's record could not be read: {result.describe()}")
+    grants, requests = _entries(grants_result), _entries(requests_result)
+    if grants is None or requests is None:
+        return GrantRecord("unavailable", "the org's record answered with an unexpected shape")
+    user = e.get("user")
+    owner = user.body.get("login") if isinstance(user, Reply) and isinstance(user.body, dict) else None
+    expires, known = None, False
+    if isinstance(user, Reply) and user.ok:
+        try:
+            expires = parse_expiration(user.headers[HEADER]) if HEADER in user.headers else None
+            known = True
+        except ValueError:
+            known = False
+        if expires is not None and abs((expires - e.now).total_seconds()) < 120:
+            known = False  # the header carried the response time (google/go-github#3708): not an expiry
+    for state, entries in (("grant", grants), ("request", requests)):
+        mine = [x for x in entries if (x.get("owner") or {}).get("login") == owner]
+        found, used = _narrow(mine, expires, known, token_name, e.now)
+        by = ", ".join(["owner", *used])
+        if len(found) == 1:
+            return GrantRecord(state, f"matched by {by} among {len(mine)} {state}s of {owner}", found[0])
+        if len(found) > 1:
+            ids = ", ".join(f"#{x.get('id')}" for x in found)
+            return GrantRecord(
+                "ambiguous",
+                f"{len(found)} {state}s of {owner} match by {by} ({ids}); the record "
+                "cannot tell which one is this token",
+            )
+    return GrantRecord(
+        "none",
+        f"no grant or pending request of {owner} in the org's record matches this token "
+        f"({len(grants)} grants and {len(requests)} requests of {owner} listed)",
+    )

@@ -1,0 +1,202 @@
+"""Verdicts from the org's grant record (GitHub App evidence): decisive where the token alone is not."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from compliance.evidence import Reply
+from compliance.grants import MEMBERSHIP, GrantRecord
+from compliance.verdicts import Context, Verdict, Word
+
+__all__ = ["RECORD_CHECKS", "record_disagreement"]
+
+_SELECTION = {"public": "none", "none": "none", "all": "all"}
+ORG = "org-record"
+
+
+def _v(word: Word, text: str, advice: str = "") -> Verdict:
+    return Verdict(word, text, advice, source=ORG)
+
+
+def _found(c: Context) -> GrantRecord | Verdict:
+    record = c.record
+    assert record is not None
+    if record.found:
+        return record
+    return Verdict(Word.UNVERIFIED, f"The org's record does not settle this: {record.how}.", source=ORG)
+
+
+def _cite(record: GrantRecord) -> str:
+    return f"The org's record ({record.label()}, {record.how})"
+
+
+def read_only(c: Context) -> Verdict:
+    """READ-ONLY: every permission in the record is read."""
+    record = _found(c)
+    if isinstance(record, Verdict):
+        return record
+    held = {
+        f"{k}: {v}" for kind in ("organization", "repository", "other") for k, v in record.permissions(kind).items()
+    }
+    writes = sorted(h for h in held if not h.endswith(": read"))
+    if writes:
+        return _v(Word.FAIL, f"{_cite(record)} grants more than Read: {', '.join(writes)}.")
+    return _v(Word.PASS, f"{_cite(record)} lists only Read permissions: {', '.join(sorted(held)) or 'none'}.")
+
+
+def least_privilege(c: Context) -> Verdict:
+    """LEAST-PRIVILEGE: nothing in the record beyond the profile's permissions (metadata is implied)."""
+    record = _found(c)
+    if isinstance(record, Verdict):
+        return record
+    allowed_org = {**c.profile.organization_permissions, **c.profile.optional_organization_permissions}
+    allowed_repo = {**c.profile.repository_permissions, "metadata": "read"}
+    extra = [f"organization {k}: {v}" for k, v in record.permissions("organization").items() if k not in allowed_org]
+    extra += [f"repository {k}: {v}" for k, v in record.permissions("repository").items() if k not in allowed_repo]
+    extra += [f"account {k}: {v}" for k, v in record.permissions("other").items()]
+    if extra:
+        return _v(Word.FAIL, f"{_cite(record)} holds permissions the guide does not ask for: {', '.join(extra)}.")
+    return _v(Word.PASS, f"{_cite(record)} holds no permission beyond the guide's.")
+
+
+def name(c: Context) -> Verdict:
+    """NAME: the record's token_name."""
+    record = _found(c)
+    if isinstance(record, Verdict):
+        return record
+    actual = record.entry.get("token_name")
+    if actual == c.profile.token_name:
+        return _v(Word.PASS, f"{_cite(record)} names the token {actual!r}.")
+    return _v(Word.FAIL, f"{_cite(record)} names the token {actual!r}, not {c.profile.token_name!r}.")
+
+
+def repo_access(c: Context) -> Verdict:
+    """REPO-ACCESS: the record's repository_selection."""
+    record = _found(c)
+    if isinstance(record, Verdict):
+        return record
+    actual, wanted = record.entry.get("repository_selection"), _SELECTION[c.profile.repository_access]
+    if actual == wanted:
+        return _v(Word.PASS, f"{_cite(record)} has repository_selection {actual!r}, as the guide asks.")
+    return _v(
+        Word.FAIL,
+        f"{_cite(record)} has repository_selection {actual!r}; the guide asks for {wanted!r} "
+        f"({c.profile.repository_access} repositories).",
+    )
+
+
+def approved(c: Context) -> Verdict:
+    """APPROVED: a grant means approved, a pending request means not yet; neither means not admitted."""
+    record = c.record
+    assert record is not None
+    if record.state == "grant":
+        return _v(Word.PASS, f"{_cite(record)}: the org has approved this token.")
+    if record.state == "request":
+        created = record.entry.get("created_at")
+        return _v(Word.FAIL, f"{_cite(record)}: the token is still pending approval (requested {created}).")
+    if record.state == "none":
+        return _v(Word.FAIL, f"The org has neither approved nor received a request for this token: {record.how}.")
+    return Verdict(Word.UNVERIFIED, f"The org's record does not settle this: {record.how}.", source=ORG)
+
+
+def resource_owner(c: Context) -> Verdict:
+    """RESOURCE-OWNER: only tokens whose resource owner is the org appear in its record."""
+    record = c.record
+    assert record is not None
+    if record.found:
+        return _v(Word.PASS, f"{_cite(record)}: only tokens whose resource owner is {c.org} appear there.")
+    if record.state == "none":
+        return _v(
+            Word.FAIL,
+            f"{record.how}: the token's resource owner is not {c.org}, or {c.org} does not allow "
+            "fine-grained tokens (either keeps it out of the record).",
+        )
+    return Verdict(Word.UNVERIFIED, f"The org's record does not settle this: {record.how}.", source=ORG)
+
+
+def lifetime_max(c: Context) -> Verdict:
+    """LIFETIME-MAX: expiry minus request creation (pending) or approval (granted), against the cap."""
+    record = _found(c)
+    if isinstance(record, Verdict):
+        return record
+    cap = c.profile.max_lifetime_days
+    expires = record.timestamp("token_expires_at")
+    start_key = "created_at" if record.state == "request" else "access_granted_at"
+    start = record.timestamp(start_key)
+    if expires is None:
+        if c.settings.allow_no_expiration:
+            return _v(
+                Word.NOT_APPLICABLE,
+                f"{_cite(record)}: the token never expires, which --allow-no-expiration declares the org allows.",
+            )
+        return _v(Word.FAIL, f"{_cite(record)}: the token never expires, so its lifetime exceeds {cap} days.")
+    if start is None:
+        return Verdict(Word.UNVERIFIED, f"{_cite(record)} has no {start_key}.", source=ORG)
+    days = (expires - start) / dt.timedelta(days=1)
+    text = f"{_cite(record)}: token_expires_at {expires:%Y-%m-%d} minus {start_key} {start:%Y-%m-%d} is {days:.0f} days"
+    if days > cap:
+        return _v(Word.FAIL, f"{text}, over the {cap}-day maximum.")
+    return _v(Word.PASS, f"{text}, within the {cap}-day maximum.")
+
+
+def service_account(c: Context) -> Verdict | None:
+    """SERVICE-ACCOUNT: the record's owner against --expected-owner (nothing to add without it)."""
+    record = c.record
+    expected = c.settings.expected_owner
+    if record is None or not record.found or expected is None:
+        return None
+    owner = (record.entry.get("owner") or {}).get("login")
+    if isinstance(owner, str) and owner.lower() == expected.lower():
+        return _v(Word.PASS, f"{_cite(record)}: the token belongs to {owner}, the expected service account.")
+    return _v(Word.FAIL, f"{_cite(record)}: the token belongs to {owner}, not to {expected}.")
+
+
+def owner_membership(c: Context) -> Verdict | None:
+    """OWNER-MEMBERSHIP: the App reads the owner's membership even when the token cannot."""
+    reply = c.evidence.get(MEMBERSHIP)
+    if not isinstance(reply, Reply) or not reply.ok or not isinstance(reply.body, dict):
+        return None
+    role, state = reply.body.get("role"), reply.body.get("state")
+    login = (reply.body.get("user") or {}).get("login", "the token's owner")
+    seen = f"The org's record ({reply.describe()})"
+    if state != "active":
+        return _v(Word.FAIL, f"{seen}: {login}'s membership is {state}, not active.")
+    if role == "admin" or c.evidence.target.is_server:
+        return _v(Word.PASS, f"{seen}: {login} is an active org member with role {role}.")
+    return _v(
+        Word.FAIL, f"{seen}: {login} is an active org {role}; Copilot billing and seats are shown to org owners only."
+    )
+
+
+RECORD_CHECKS: dict[str, Callable[[Context], Verdict | None]] = {
+    "READ-ONLY": read_only,
+    "LEAST-PRIVILEGE": least_privilege,
+    "NAME": name,
+    "REPO-ACCESS": repo_access,
+    "APPROVED": approved,
+    "RESOURCE-OWNER": resource_owner,
+    "LIFETIME-MAX": lifetime_max,
+    "SERVICE-ACCOUNT": service_account,
+    "OWNER-MEMBERSHIP": owner_membership,
+}
+_GRANTED = {
+    "MEMBERS-READ": "members",
+    "COPILOT-BUSINESS-READ": "organization_copilot_seat_management",
+    "COPILOT-METRICS": "organization_copilot_metrics",
+}
+
+
+def record_disagreement(c: Context, rid: str, token: Verdict) -> str:
+    """A sentence when the record grants a permission that the token's own requests were refused."""
+    record = c.record
+    perm = _GRANTED.get(rid)
+    if record is None or not record.found or perm is None or token.word not in (Word.FAIL, Word.WARN):
+        return ""
+    granted = record.permissions("organization").get(perm)
+    if not granted:
+        return ""
+    return (
+        f" The org's record ({record.label()}) grants {perm}: {granted}, yet the token's request was refused: "
+        "the record and the token's own answers disagree (for Copilot, the owner's org role also gates access)."
+    )
