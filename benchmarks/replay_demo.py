@@ -36,8 +36,17 @@ def main() -> None:
             _wall([sys.executable, "-m", "pytest", "--version"], env, tmp) for _ in range(args.runs)
         )
         # hypothesis's pytest plugin (a dev dependency) costs ~0.8 s at exit; users do not have it
-        argv = [sys.executable, "-m", "pytest", str(REPO / "compliance"), "-q", "-p", "no:cacheprovider",
-                "-p", "no:hypothesispytest"]
+        argv = [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(REPO / "compliance"),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:hypothesispytest",
+        ]
         replay = statistics.median(_wall(argv, env, tmp) for _ in range(args.runs))
     print(f"pytest --version            {version:.2f} s")
     print(f"demo replay (all reports)   {replay:.2f} s")

@@ -303,10 +303,16 @@ def check_repo_access(c: Context) -> Verdict:
         return _error(f"{repos.describe()}: the repository list could not be read.")
     visible = [r for r in repos.body if isinstance(r, dict) and r.get("private")]
     wanted = c.profile.repository_access
+    record = _APP_RECORD.format(org=c.org)
     if visible:
         name = visible[0].get("full_name") or visible[0].get("name") or "?"
         if wanted == "all":
-            return _pass(f"{repos.describe()}: private repository {name} is visible, as All repositories allows.")
+            return _unverified(
+                f"{repos.describe()}: private repository {name} is visible, so access is not public-"
+                f"only, but only {record} tells All repositories from selected ones "
+                "(repository_selection).",
+                "Check Repository access on the token's settings page.",
+            )
         return _fail(
             f"{repos.describe()}: the token sees private repository {name}; the guide asks for public "
             "repositories only."
@@ -317,8 +323,12 @@ def check_repo_access(c: Context) -> Verdict:
     org = c.reply("org")
     body = org.body if org and isinstance(org.body, dict) else {}
     owned = body.get("owned_private_repos", body.get("total_private_repos"))
-    record = _APP_RECORD.format(org=c.org)
-    if wanted != "all" and isinstance(owned, int) and owned > 0:
+    if isinstance(owned, int) and owned > 0:
+        if wanted == "all":
+            return _fail(
+                f"{c.org} owns {owned} private repositories and {repos.describe()} lists none of them: the "
+                "token does not have All repositories."
+            )
         return _pass(f"{c.org} owns {owned} private repositories and {repos.describe()} lists none of them.")
     return _unverified(
         f"{repos.describe()} lists no private repository, but {c.org}'s private repository count is not shown to "

@@ -22,6 +22,7 @@ COMPLIANCE = REPO / "compliance"
 # Canary tokens: shaped like real ones so every code path treats them as tokens, and plainly marked as canaries.
 CANARY = "github_pat_11CANARY0000000000000000_" + "CanaryLeakTestValue" + "0" * 32 + "QxCanar9"
 CLASSIC_CANARY = "ghp_CANARY" + "0" * 24 + "QxCana"
+APP_CANARY = "ghs_CANARYAPP" + "0" * 21 + "AppQxCn9"
 ORG = "acme-analytics"
 
 
@@ -116,11 +117,12 @@ def run_suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Ite
         base_path: str = "",
         api_url: str | None = None,
         out_name: str = "out",
+        app: bool = False,
     ) -> SuiteRun:
         data = load_scenario(scenario) if isinstance(scenario, str) else scenario
         if token is None:
             token = CLASSIC_CANARY if data["token"]["kind"] == "classic" else CANARY
-        sim = GitHubSimulator(data, token, base_path=base_path).start()
+        sim = GitHubSimulator(data, token, base_path=base_path, app_token=APP_CANARY if app else None).start()
         started.append(sim)
         monkeypatch.delenv("GITHUB_API_URL", raising=False)
         monkeypatch.setenv("GITHUB_TOKEN", token)
@@ -145,6 +147,9 @@ def run_suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Ite
             argv += ["--org", org]
         root = sim.url.removesuffix(base_path) if base_path else sim.url
         argv += ["--api-url", (api_url or sim.url).format(root=root), *args]
+        if app:
+            monkeypatch.setenv("APP_TOKEN", APP_CANARY)
+            argv += ["--app-token-env", "APP_TOKEN"]
         result = pytester.runpytest_subprocess(*argv)
         return SuiteRun(result.ret, result.stdout.str(), result.stderr.str(), out, list(sim.requests), sim)
 
