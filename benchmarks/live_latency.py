@@ -19,6 +19,7 @@ sys.path.insert(0, str(REPO))
 
 from tests.conftest import CANARY, ORG  # noqa: E402
 from tests.simulator import GitHubSimulator, load_scenario  # noqa: E402
+from tests.suite_command import suite_argv  # noqa: E402
 
 
 def _time(argv: list[str], env: dict[str, str], cwd: str) -> tuple[float, int]:
@@ -31,26 +32,9 @@ def _suite(latency: float, runs: int, env: dict[str, str], tmp: str) -> tuple[fl
     walls, counts, methods = [], [], set()
     for _ in range(runs):
         with GitHubSimulator(load_scenario("compliant"), CANARY, latency=latency) as sim:
-            # hypothesis's pytest plugin (a dev dependency) costs ~0.8 s at exit; users do not have it
-            argv = [
-                sys.executable,
-                "-m",
-                "pytest",
-                str(REPO / "compliance"),
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                "-p",
-                "no:hypothesispytest",
-                "--org",
-                ORG,
-                "--api-url",
-                sim.url,
-                "--compliance-json",
-                f"{tmp}/c.json",
-                "--html",
-                f"{tmp}/r.html",
-            ]
+            argv = suite_argv(
+                "--org", ORG, "--api-url", sim.url, "--compliance-json", f"{tmp}/c.json", "--html", f"{tmp}/r.html"
+            )
             wall, code = _time(argv, env, tmp)
             if code != 0:
                 raise SystemExit(f"the compliant run exited {code}")

@@ -15,6 +15,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.suite_command import suite_argv  # noqa: E402
 
 
 def _wall(argv: list[str], env: dict[str, str], cwd: str) -> float:
@@ -35,18 +38,7 @@ def main() -> None:
         version = statistics.median(
             _wall([sys.executable, "-m", "pytest", "--version"], env, tmp) for _ in range(args.runs)
         )
-        # hypothesis's pytest plugin (a dev dependency) costs ~0.8 s at exit; users do not have it
-        argv = [
-            sys.executable,
-            "-m",
-            "pytest",
-            str(REPO / "compliance"),
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:hypothesispytest",
-        ]
+        argv = suite_argv()
         replay = statistics.median(_wall(argv, env, tmp) for _ in range(args.runs))
     print(f"pytest --version            {version:.2f} s")
     print(f"demo replay (all reports)   {replay:.2f} s")

@@ -78,6 +78,23 @@ class SuiteRun:
 Runner = Callable[..., SuiteRun]
 
 
+def _outputs(out: Path) -> list[str]:
+    """The compliance dir plus every output (JSON, Markdown, HTML, JUnit, pytest cache) inside `out`."""
+    return [
+        str(COMPLIANCE),
+        "-o",
+        f"cache_dir={out / 'cache'}",
+        "--compliance-json",
+        str(out / "compliance.json"),
+        "--compliance-md",
+        str(out / "compliance.md"),
+        "--html",
+        str(out / "report.html"),
+        "--junitxml",
+        str(out / "junit.xml"),
+    ]
+
+
 @pytest.fixture
 def run_offline(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Runner:
     """Run `pytest compliance/` with no token and no simulator (replay), writing into a temp folder."""
@@ -86,18 +103,7 @@ def run_offline(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> R
         monkeypatch.delenv("GITHUB_TOKEN", raising=False)
         monkeypatch.delenv("GITHUB_API_URL", raising=False)
         out = pytester.path / out_name
-        result = pytester.runpytest_subprocess(
-            str(COMPLIANCE),
-            "-o",
-            f"cache_dir={out / 'cache'}",
-            "--compliance-json",
-            str(out / "compliance.json"),
-            "--html",
-            str(out / "report.html"),
-            "--junitxml",
-            str(out / "junit.xml"),
-            *args,
-        )
+        result = pytester.runpytest_subprocess(*_outputs(out), *args)
         return SuiteRun(result.ret, result.stdout.str(), result.stderr.str(), out, [])
 
     return run
@@ -132,17 +138,7 @@ def run_suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Ite
             else:
                 monkeypatch.setenv(key, value)
         out = pytester.path / out_name
-        argv = [
-            str(COMPLIANCE),
-            "-o",
-            f"cache_dir={out / 'cache'}",
-            "--compliance-json",
-            str(out / "compliance.json"),
-            "--html",
-            str(out / "report.html"),
-            "--junitxml",
-            str(out / "junit.xml"),
-        ]
+        argv = _outputs(out)
         if org is not None:
             argv += ["--org", org]
         root = sim.url.removesuffix(base_path) if base_path else sim.url

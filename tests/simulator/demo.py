@@ -16,6 +16,7 @@ from vcr.serializers import yamlserializer
 
 from compliance.recording import DEMO_CASSETTE
 from tests.simulator.server import GitHubSimulator, load_scenario
+from tests.suite_command import suite_argv
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_ORG = "acme-analytics"
@@ -30,14 +31,7 @@ def record_demo(dest: Path) -> None:
     env.pop("GITHUB_API_URL", None)
     with tempfile.TemporaryDirectory() as tmp, GitHubSimulator(load_scenario("compliant"), DEMO_TOKEN) as sim:
         raw = Path(tmp) / "demo.yaml"
-        argv = [
-            sys.executable,
-            "-m",
-            "pytest",
-            str(REPO / "compliance"),
-            "-q",
-            "-p",
-            "no:cacheprovider",
+        argv = suite_argv(
             "--mode",
             "record",
             "--cassette",
@@ -52,7 +46,7 @@ def record_demo(dest: Path) -> None:
             f"{tmp}/c.json",
             "--html",
             f"{tmp}/r.html",
-        ]
+        )
         proc = subprocess.run(argv, env=env, cwd=tmp, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             raise SystemExit(f"recording the demo failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
