@@ -14,4 +14,6 @@ fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
+.venv/bin/zizmor --offline --quiet .github/workflows/
+.venv/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 .venv/bin/python -m pytest tests "$@"

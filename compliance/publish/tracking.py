@@ -1,0 +1,121 @@
+"""One tracking issue per org that follows the token's state: opened or updated while it is wrong, closed when fixed.
+
+Usage: python -m compliance.publish.tracking --org ORG --state STATE --results reports/compliance.json
+           --repo OWNER/REPO [--run-url URL]
+Needs GH_TOKEN (the workflow's GITHUB_TOKEN with issues: write) and GITHUB_API_URL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from compliance.publish.http import Publisher, PublishError, guard_token_under_test
+
+__all__ = ["LABEL", "Action", "decide", "main", "title_for"]
+
+LABEL = "copilot-token-compliance"
+
+
+@dataclass(frozen=True)
+class Action:
+    """What to do with the tracking issue: create, comment (update), close, or nothing."""
+
+    kind: str  # "create" | "update" | "close" | "none"
+    issue: int | None = None
+
+
+def title_for(org: str) -> str:
+    """The tracking issue's title: one per org, so a search finds it."""
+    return f"Copilot token compliance: {org}"
+
+
+def decide(state: str, open_issue: int | None) -> Action:
+    """Pure decision: a wrong or expiring token opens or updates its issue; a compliant one closes it."""
+    if state in ("broken", "expiring"):
+        return Action("update", open_issue) if open_issue else Action("create")
+    return Action("close", open_issue) if open_issue else Action("none")
+
+
+def _body(state: str, results: dict[str, Any] | None, summary: str, run_url: str) -> str:
+    heading = {
+        "broken": "The token is not compliant.",
+        "expiring": "The token expires soon.",
+        "compliant": "The token is compliant again.",
+    }[state]
+    run = f"\n\nReports of this run: {run_url}" if run_url else ""
+    return f"{heading}{run}\n\n{summary}".strip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Find the org's open tracking issue and apply the decision."""
+    parser = argparse.ArgumentParser(
+        prog="python -m compliance.publish.tracking",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--org", required=True)
+    parser.add_argument("--state", required=True, choices=["compliant", "expiring", "broken"])
+    parser.add_argument("--results", default="reports/compliance.json")
+    parser.add_argument("--summary", default="reports/compliance.md")
+    parser.add_argument("--repo", default=os.environ.get("GITHUB_REPOSITORY", ""))
+    parser.add_argument("--run-url", default="")
+    args = parser.parse_args(argv)
+    token = os.environ.get("GH_TOKEN", "")
+    try:
+        if not token:
+            raise PublishError("GH_TOKEN is not set; pass the workflow's GITHUB_TOKEN (issues: write) as GH_TOKEN.")
+        if "/" not in args.repo:
+            raise PublishError("--repo must be OWNER/REPO (GITHUB_REPOSITORY in Actions).")
+        guard_token_under_test(token)
+        results_path, summary_path = Path(args.results), Path(args.summary)
+        results = json.loads(results_path.read_text(encoding="utf-8")) if results_path.is_file() else None
+        summary = summary_path.read_text(encoding="utf-8") if summary_path.is_file() else ""
+        messages = {
+            401: "GitHub rejected GH_TOKEN (401).",
+            403: "GH_TOKEN may not write issues here (403); the job needs permissions: issues: write.",
+            404: f"Repository {args.repo} not found (404).",
+        }
+        api = os.environ.get("GITHUB_API_URL", "https://api.github.com")
+        with Publisher(api, f"Bearer {token}", messages, "application/vnd.github+json") as gh:
+            listed = (
+                gh.send(
+                    "GET", f"/repos/{args.repo}/issues", params={"state": "open", "labels": LABEL, "per_page": "100"}
+                )
+                or []
+            )
+            title = title_for(args.org)
+            existing = next((i["number"] for i in listed if i.get("title") == title and "pull_request" not in i), None)
+            action = decide(args.state, existing)
+            body = _body(args.state, results, summary, args.run_url)
+            if action.kind == "create":
+                created = gh.send(
+                    "POST", f"/repos/{args.repo}/issues", json={"title": title, "body": body, "labels": [LABEL]}
+                )
+                print(f"opened tracking issue #{created['number']} for {args.org}")
+            elif action.kind == "update":
+                gh.send("POST", f"/repos/{args.repo}/issues/{action.issue}/comments", json={"body": body})
+                print(f"updated tracking issue #{action.issue} for {args.org}")
+            elif action.kind == "close":
+                gh.send("POST", f"/repos/{args.repo}/issues/{action.issue}/comments", json={"body": body})
+                gh.send(
+                    "PATCH",
+                    f"/repos/{args.repo}/issues/{action.issue}",
+                    json={"state": "closed", "state_reason": "completed"},
+                )
+                print(f"closed tracking issue #{action.issue} for {args.org}: compliant again")
+            else:
+                print(f"no tracking issue needed for {args.org}")
+    except PublishError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
