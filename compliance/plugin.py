@@ -73,6 +73,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+_OPTION_NAMES = (
+    "org", "mode", "cassette", "token_env", "token_file", "api_url", "profile", "allow_no_expiration",
+    "expiry_warning_days", "expected_owner", "compliance_json", "compliance_md", "app_token_env", "attestations",
+    "max_wait",
+)  # fmt: skip
+
+
 def _targets_compliance(config: pytest.Config) -> bool:
     for arg in config.args:
         path = Path(arg.split("::")[0]).resolve()
@@ -86,28 +93,13 @@ def pytest_configure(config: pytest.Config) -> None:
     """Validate the options and gather all evidence once, before pytest-html or JUnit write anything."""
     if config.option.help or config.option.version or not _targets_compliance(config):
         return
-    raw = {
-        name: getattr(config.option, name)
-        for name in (
-            "org",
-            "mode",
-            "cassette",
-            "token_env",
-            "token_file",
-            "api_url",
-            "profile",
-            "allow_no_expiration",
-            "expiry_warning_days",
-            "expected_owner",
-            "compliance_json",
-            "compliance_md",
-            "app_token_env",
-            "attestations",
-            "max_wait",
-        )
-    }
+    raw = {name: getattr(config.option, name) for name in _OPTION_NAMES}
     try:
         opts = resolve(raw, os.environ)
+        # mask both tokens in every log record from here on, evidence gathering included
+        redactor = Redactor(*(t for t in (opts.token, opts.app_token) if t))
+        redactor.install()
+        config.stash[REDACTOR] = redactor
         profile = load_profile(opts.profile, CHECKS.keys())
         config.stash[PROFILE] = profile
         config.stash[OPTIONS] = opts
@@ -116,9 +108,6 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[ASSESSMENT] = assess(opts, profile)
     except (InputError, ProfileError) as exc:
         raise pytest.UsageError(str(exc)) from None
-    redactor = Redactor(*(t for t in (opts.token, opts.app_token) if t))
-    redactor.install()
-    config.stash[REDACTOR] = redactor
     if config.pluginmanager.hasplugin("html"):
         if config.option.htmlpath is None:
             config.option.htmlpath = "reports/compliance.html"
