@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import json
 import os
+import subprocess
+import sys
 import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -93,6 +95,18 @@ def _outputs(out: Path) -> list[str]:
         "--junitxml",
         str(out / "junit.xml"),
     ]
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
+    """The demo replay (no token, no network) and its reports, produced once for the session."""
+    out = tmp_path_factory.mktemp("demo")
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "GITHUB_API_URL")}
+    argv = [sys.executable, "-m", "pytest", str(COMPLIANCE), "-p", "no:cacheprovider",
+            "--compliance-json", str(out / "compliance.json"), "--compliance-md", str(out / "compliance.md"),
+            "--html", str(out / "compliance.html"), "--junitxml", str(out / "junit.xml")]  # fmt: skip
+    proc = subprocess.run(argv, cwd=out, env=env, capture_output=True, text=True, check=False)
+    return SuiteRun(proc.returncode, proc.stdout, proc.stderr, out, [])
 
 
 @pytest.fixture

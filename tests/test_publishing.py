@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from compliance.publish.tracking import Action, decide
-from tests.conftest import CANARY, REPO, assert_no_leak
+from tests.conftest import CANARY, REPO, SuiteRun, assert_no_leak
 from tests.fakes import FakeGitHubIssues, FakeJira
 from tests.simulator import GitHubSimulator, load_scenario
 
@@ -177,33 +177,10 @@ def test_tracking_refuses_the_token_under_test(tmp_path: Path) -> None:
     assert_no_leak(CANARY, {"stderr": proc.stderr, "stdout": proc.stdout})
 
 
-@pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture
+def reports(demo_run: SuiteRun) -> Path:
     """A folder with the three reports, from the demo replay."""
-    out = tmp_path_factory.mktemp("reports")
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "GITHUB_API_URL")}
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            str(REPO / "compliance"),
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--compliance-json",
-            str(out / "compliance.json"),
-            "--compliance-md",
-            str(out / "compliance.md"),
-            "--html",
-            str(out / "compliance.html"),
-        ],
-        cwd=out,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    return out
+    return demo_run.out
 
 
 def test_attach_to_github_issue(reports: Path, tmp_path: Path) -> None:

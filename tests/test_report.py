@@ -26,39 +26,15 @@ ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
-    """The demo replay's reports (produced once for the module)."""
-    import subprocess
-    import sys
-
-    from tests.conftest import COMPLIANCE
-
-    out = tmp_path_factory.mktemp("demo")
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "GITHUB_API_URL")}
-    argv = [
-        sys.executable,
-        "-m",
-        "pytest",
-        str(COMPLIANCE),
-        "-p",
-        "no:cacheprovider",
-        "--compliance-json",
-        str(out / "compliance.json"),
-        "--compliance-md",
-        str(out / "compliance.md"),
-        "--html",
-        str(out / "report.html"),
-        "--junitxml",
-        str(out / "junit.xml"),
-    ]
-    proc = subprocess.run(argv, cwd=out, env=env, capture_output=True, text=True, check=False)
-    return SuiteRun(proc.returncode, proc.stdout, proc.stderr, out, [])
+@pytest.fixture
+def demo(demo_run: SuiteRun) -> SuiteRun:
+    """The demo replay's reports."""
+    return demo_run
 
 
 def test_summary_is_server_rendered(demo: SuiteRun) -> None:
     """Banner, run facts and the 17-row matrix are in the HTML itself, not drawn by JavaScript."""
-    html = (demo.out / "report.html").read_text()
+    html = (demo.out / "compliance.html").read_text()
     section = html[html.index('<section id="compliance-summary">') :]
     assert "INCOMPLETE" in section and "Demo data" in section
     assert section.count('<tr class="v-') == 17
@@ -80,7 +56,7 @@ def test_summary_is_server_rendered(demo: SuiteRun) -> None:
 
 def test_report_sizes(demo: SuiteRun) -> None:
     """The self-contained HTML stays under 250 KB and the Markdown under 64 KiB."""
-    assert (demo.out / "report.html").stat().st_size < 250_000
+    assert (demo.out / "compliance.html").stat().st_size < 250_000
     md = (demo.out / "compliance.md").read_text()
     assert len(md.encode()) < MARKDOWN_LIMIT
     assert md.startswith("## Copilot token compliance: INCOMPLETE")
@@ -139,7 +115,7 @@ def test_report_in_a_browser(browser: Any, demo: SuiteRun) -> None:
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
     page.on("pageerror", lambda exc: problems.append(str(exc)))
-    page.goto((demo.out / "report.html").as_uri())
+    page.goto((demo.out / "compliance.html").as_uri())
     assert "INCOMPLETE" in page.inner_text(".banner")
     assert page.locator("table.matrix tbody tr").count() == 17
     page.wait_for_selector("#results-table tbody.results-table-row")
@@ -152,7 +128,7 @@ def test_report_without_javascript(browser: Any, demo: SuiteRun) -> None:
     """With JavaScript disabled (as in mail clients and ticket previews) the verdict matrix is still there."""
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto((demo.out / "report.html").as_uri())
+    page.goto((demo.out / "compliance.html").as_uri())
     assert page.locator("table.matrix tbody tr").count() == 17
     assert "INCOMPLETE" in page.inner_text(".banner")
     context.close()
