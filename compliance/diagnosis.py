@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from compliance.evidence import Evidence, Failure, Reply
+from compliance.evidence import Evidence, Reply
 
 __all__ = ["ORG_PRIVATE", "Diagnosis", "diagnose", "lifetime_refusal", "org_access_proof", "rejected"]
 
@@ -135,8 +135,3 @@ def _copilot_patterns(e: Evidence) -> list[Diagnosis]:
             )
         ]
     return []
-
-
-def failures(e: Evidence, names: tuple[str, ...]) -> list[Failure]:
-    """The probes among `names` that could not get an answer."""
-    return [r for n in names if isinstance(r := e.get(n), Failure)]
