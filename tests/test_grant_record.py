@@ -204,3 +204,22 @@ def test_attestations_toml_and_bad_file(run_suite: Runner, tmp_path: Path) -> No
     run = run_suite("compliant", "--attestations", str(broken), out_name="bad")
     assert run.ret == 4
     assert "not valid YAML at line" in run.stderr
+
+
+def test_personal_token_cannot_read_the_record() -> None:
+    """The simulator answers a personal token on the App-only endpoints the way GitHub documents: 403."""
+    import httpx
+
+    from tests.simulator import GitHubSimulator, load_scenario
+
+    with GitHubSimulator(load_scenario("compliant"), CANARY, app_token=APP_CANARY) as sim:
+        pat = httpx.get(
+            f"{sim.url}/orgs/acme-analytics/personal-access-tokens", headers={"Authorization": f"Bearer {CANARY}"}
+        )
+        app = httpx.get(
+            f"{sim.url}/orgs/acme-analytics/personal-access-tokens", headers={"Authorization": f"Bearer {APP_CANARY}"}
+        )
+    assert pat.status_code == 403
+    assert pat.json()["message"] == "Resource not accessible by personal access token"
+    assert app.status_code == 200
+    assert app.json()[0]["token_name"] == "Milestone's Copilot Token (read-only)"
