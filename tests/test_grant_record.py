@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 
 from compliance.catalogue import load_profile
 from compliance.verdicts import CHECKS
 from tests.conftest import APP_CANARY, CANARY, Runner, assert_no_leak
+from tests.simulator import GitHubSimulator, load_scenario
 
 MUSTS = [r.id for r in load_profile("milestone-copilot", CHECKS.keys()).requirements if r.level.value == "must"]
 RECORD_DECIDED = ["READ-ONLY", "LEAST-PRIVILEGE", "NAME", "REPO-ACCESS", "APPROVED", "LIFETIME-MAX", "SERVICE-ACCOUNT"]
@@ -208,10 +210,6 @@ def test_attestations_toml_and_bad_file(run_suite: Runner, tmp_path: Path) -> No
 
 def test_personal_token_cannot_read_the_record() -> None:
     """The simulator answers a personal token on the App-only endpoints the way GitHub documents: 403."""
-    import httpx
-
-    from tests.simulator import GitHubSimulator, load_scenario
-
     with GitHubSimulator(load_scenario("compliant"), CANARY, app_token=APP_CANARY) as sim:
         pat = httpx.get(
             f"{sim.url}/orgs/acme-analytics/personal-access-tokens", headers={"Authorization": f"Bearer {CANARY}"}
