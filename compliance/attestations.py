@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 from compliance.options import InputError
@@ -100,6 +99,8 @@ def load_attestations(path: Path, known_ids: Collection[str]) -> tuple[list[Atte
     data, lines = _parse(path)
     if not isinstance(data, dict) or not isinstance(data.get("attestations"), list):
         raise InputError(f"--attestations {path} must hold a list named 'attestations' (see the README).")
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(SCHEMA)
     found: list[Attestation] = []
     warnings: list[str] = []

@@ -38,6 +38,7 @@ __all__ = [
 CASSETTE_SCHEMA = 1
 DEMO_CASSETTE = Path(__file__).resolve().parent.parent / "cassettes" / "demo" / "compliant.yaml"
 _META_KEY = "copilot_token_compliance"
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _REQUEST_HEADERS = {"accept", "x-github-api-version", "user-agent"}
 _PERSONAL = {
     "email",
@@ -169,7 +170,7 @@ def load_recording(path: Path) -> Recording:
         reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
         raise InputError(f"Cannot read the cassette {path}: {reason}.") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError:
         raise InputError(
             f"The cassette {path} is not valid YAML (corrupt or truncated); re-record it with --mode record."
