@@ -94,6 +94,14 @@ class NotSent:
 Result = Reply | Failure | NotSent
 
 
+def login_of(result: Result | None) -> str | None:
+    """The login in a successful GET /user answer."""
+    if isinstance(result, Reply) and result.ok and isinstance(result.body, dict):
+        login = result.body.get("login")
+        return login if isinstance(login, str) else None
+    return None
+
+
 @dataclass(frozen=True)
 class RequestRecord:
     """One HTTP request of the run, for the JSON `requests` list: never a header value."""

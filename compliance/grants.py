@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from compliance.evidence import Evidence, Failure, NotSent, Reply
+from compliance.evidence import Evidence, Failure, NotSent, Reply, login_of
 from compliance.expiry import HEADER, parse_expiration
 
 __all__ = ["GRANTS", "MEMBERSHIP", "REQUESTS", "GrantRecord", "find_record"]
@@ -95,7 +95,7 @@ def find_record(e: Evidence, token_name: str) -> GrantRecord | None:
     if grants is None or requests is None:
         return GrantRecord("unavailable", "the org's record answered with an unexpected shape")
     user = e.get("user")
-    owner = user.body.get("login") if isinstance(user, Reply) and isinstance(user.body, dict) else None
+    owner = login_of(user)
     expires, known = None, False
     if isinstance(user, Reply) and user.ok:
         try:

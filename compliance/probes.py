@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from compliance.evidence import Evidence, Failure, NotSent, Reply, RequestRecord, Result
+from compliance.evidence import Evidence, Failure, NotSent, Reply, RequestRecord, Result, login_of
 from compliance.github import GitHub
 from compliance.grants import GRANTS, MEMBERSHIP, REQUESTS
 from compliance.options import InputError, Target
@@ -116,7 +116,7 @@ def collect(
 
     wave(p for p in probes if p.wave == 1)
     _check_input(target, results)
-    owner = _login(results["user"])
+    owner = login_of(results["user"])
     record_jobs = _record_jobs(app, target, owner) if app is not None and owner and not stop.is_set() else []
     wave((p for p in probes if p.wave == 2), record_jobs)
     _check_input(target, results)
@@ -157,13 +157,6 @@ def _in_probe_order(records: list[RequestRecord], paths: list[str]) -> tuple[Req
         return paths.index(path) if path in paths else len(paths)
 
     return tuple(sorted(records, key=rank))
-
-
-def _login(user: Result) -> str | None:
-    if isinstance(user, Reply) and user.ok and isinstance(user.body, dict):
-        login = user.body.get("login")
-        return login if isinstance(login, str) else None
-    return None
 
 
 def _record_paths(org: str, owner: str | None) -> list[str]:

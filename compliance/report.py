@@ -9,7 +9,7 @@ from compliance import __version__
 from compliance.catalogue import Requirement
 from compliance.evidence import Reply
 from compliance.options import Mode
-from compliance.results import Assessment, overall
+from compliance.results import Assessment, overall, remediation_for
 from compliance.verdicts import Word
 
 __all__ = ["MARKDOWN_LIMIT", "html_summary", "markdown", "run_facts"]
@@ -81,8 +81,8 @@ def html_summary(a: Assessment, generated_at: dt.datetime) -> str:
     rows = []
     for req in a.profile.requirements:
         v = a.verdicts[req.id]
-        fix = a.remediation(req)
-        fix_html = escape(fix.split(" Pre-filled token settings: ")[0]) if fix else ""
+        fix = remediation_for(req, v, None)  # the token link is shown among the references below
+        fix_html = escape(fix)
         rows.append(
             f'<tr class="v-{v.word.value}"><td class="rid">{escape(req.id)}</td><td>{escape(req.title)}</td>'
             f"<td>{escape(req.level.value)}</td>"

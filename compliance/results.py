@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from compliance.catalogue import Level, Profile, Requirement
-from compliance.evidence import Evidence, Reply
+from compliance.evidence import Evidence, Reply, login_of
 from compliance.expiry import HEADER, parse_expiration
 from compliance.options import Mode
 from compliance.remediation import token_template_url
@@ -59,11 +59,7 @@ class Assessment:
     @property
     def owner(self) -> str | None:
         """The token owner's login, when GET /user answered."""
-        user = self.evidence.get("user")
-        if isinstance(user, Reply) and user.ok and isinstance(user.body, dict):
-            login = user.body.get("login")
-            return login if isinstance(login, str) else None
-        return None
+        return login_of(self.evidence.get("user"))
 
     @property
     def expires_at(self) -> dt.datetime | None:

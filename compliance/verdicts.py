@@ -127,6 +127,12 @@ def _blocked(c: Context) -> Verdict | None:
     return None
 
 
+def _first_failure(c: Context) -> Verdict | None:
+    """`error` from the first probe that got no answer: org access could not be observed."""
+    failed = next((r for r in c.evidence.results.values() if isinstance(r, Failure)), None)
+    return _error(failed.describe()) if failed else None
+
+
 def _suffix(c: Context, *codes: str) -> str:
     found = [d.text for code in codes if (d := c.diag(code))]
     return (" " + " ".join(found)) if found else ""
@@ -288,9 +294,9 @@ def check_resource_owner(c: Context) -> Verdict:
     blocked = _blocked(c)
     if blocked:
         return blocked
-    broken = [r for r in c.evidence.results.values() if isinstance(r, Failure)]
+    broken = _first_failure(c)
     if broken:
-        return _error(broken[0].describe())
+        return broken
     return _unverified(f"No request for {c.org}'s private data succeeded, so its resource ownership is not shown.")
 
 
@@ -461,9 +467,9 @@ def check_approved(c: Context) -> Verdict:
     blocked = _blocked(c)
     if blocked:
         return blocked
-    broken = [r for r in c.evidence.results.values() if isinstance(r, Failure)]
+    broken = _first_failure(c)
     if broken:
-        return _error(broken[0].describe())
+        return broken
     return _unverified(
         f"No request for {c.org}'s private data succeeded, so approval is not shown; "
         + _APP_RECORD.format(org=c.org)

@@ -84,8 +84,6 @@ def test_three_orgs_weekly(tmp_path: Path) -> None:
                 state,
                 "--repo",
                 "acme/ops",
-                "--results",
-                str(work / "reports/compliance.json"),
                 "--summary",
                 str(work / "reports/compliance.md"),
                 "--run-url",
@@ -109,8 +107,6 @@ def test_three_orgs_weekly(tmp_path: Path) -> None:
                 state,
                 "--repo",
                 "acme/ops",
-                "--results",
-                "none.json",
                 env={"GH_TOKEN": GH_TOKEN, "GITHUB_API_URL": issues.url},
                 cwd=tmp_path,
             )

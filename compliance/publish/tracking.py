@@ -1,6 +1,6 @@
 """One tracking issue per org that follows the token's state: opened or updated while it is wrong, closed when fixed.
 
-Usage: python -m compliance.publish.tracking --org ORG --state STATE --results reports/compliance.json
+Usage: python -m compliance.publish.tracking --org ORG --state STATE [--summary reports/compliance.md]
            --repo OWNER/REPO [--run-url URL]
 Needs GH_TOKEN (the workflow's GITHUB_TOKEN with issues: write) and GITHUB_API_URL.
 """
@@ -8,12 +8,10 @@ Needs GH_TOKEN (the workflow's GITHUB_TOKEN with issues: write) and GITHUB_API_U
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from compliance.publish.http import Publisher, PublishError, guard_token_under_test
 
@@ -42,7 +40,7 @@ def decide(state: str, open_issue: int | None) -> Action:
     return Action("close", open_issue) if open_issue else Action("none")
 
 
-def _body(state: str, results: dict[str, Any] | None, summary: str, run_url: str) -> str:
+def _body(state: str, summary: str, run_url: str) -> str:
     heading = {
         "broken": "The token is not compliant.",
         "expiring": "The token expires soon.",
@@ -61,7 +59,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--org", required=True)
     parser.add_argument("--state", required=True, choices=["compliant", "expiring", "broken"])
-    parser.add_argument("--results", default="reports/compliance.json")
     parser.add_argument("--summary", default="reports/compliance.md")
     parser.add_argument("--repo", default=os.environ.get("GITHUB_REPOSITORY", ""))
     parser.add_argument("--run-url", default="")
@@ -73,8 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         if "/" not in args.repo:
             raise PublishError("--repo must be OWNER/REPO (GITHUB_REPOSITORY in Actions).")
         guard_token_under_test(token)
-        results_path, summary_path = Path(args.results), Path(args.summary)
-        results = json.loads(results_path.read_text(encoding="utf-8")) if results_path.is_file() else None
+        summary_path = Path(args.summary)
         summary = summary_path.read_text(encoding="utf-8") if summary_path.is_file() else ""
         messages = {
             401: "GitHub rejected GH_TOKEN (401).",
@@ -92,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
             title = title_for(args.org)
             existing = next((i["number"] for i in listed if i.get("title") == title and "pull_request" not in i), None)
             action = decide(args.state, existing)
-            body = _body(args.state, results, summary, args.run_url)
+            body = _body(args.state, summary, args.run_url)
             if action.kind == "create":
                 created = gh.send(
                     "POST", f"/repos/{args.repo}/issues", json={"title": title, "body": body, "labels": [LABEL]}
