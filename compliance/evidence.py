@@ -81,10 +81,11 @@ class Failure:
 
 @dataclass(frozen=True)
 class NotSent:
-    """A probe deliberately not sent, and why."""
+    """A probe deliberately not sent, and why; `error` when a failure (not a verdict-worthy answer) stopped it."""
 
     path: str
     reason: str
+    error: bool = False
 
     def describe(self) -> str:
         """One line naming the request and why it was not sent."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import email.utils
 import json
+import os
+import ssl
 import threading
 import time
 from collections.abc import Generator
@@ -14,14 +16,16 @@ import stamina
 
 from compliance import __version__
 from compliance.evidence import KEPT_HEADERS, Failure, Reply, RequestRecord, Result
+from compliance.options import InputError
 from compliance.token import Token
 
-__all__ = ["API_VERSION", "MAX_BODY_BYTES", "GitHub"]
+__all__ = ["API_VERSION", "DEFAULT_TIMEOUT", "MAX_BODY_BYTES", "GitHub", "proxy_variables"]
 
 API_VERSION = "2022-11-28"
 MAX_BODY_BYTES = 2 * 1024 * 1024
 ATTEMPTS = 3
-_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+DEFAULT_TIMEOUT = 15.0
+_PROXY_VARIABLES = ("https_proxy", "http_proxy", "all_proxy")
 
 
 class _BearerAuth(httpx.Auth):
@@ -48,7 +52,7 @@ class _ServerError(Exception):
 
 
 class _BadBody(Exception):
-    pass
+    """An answer that arrived but cannot be used: too large, too slow, a redirect, or not JSON."""
 
 
 class _WaitBudget:
@@ -99,20 +103,18 @@ def _rate_limit_wait(reply: Reply) -> float | None:
 class GitHub:
     """A read-only client for one API base URL; it can only send GET."""
 
-    def __init__(self, api_url: str, token: Token | None, max_wait: float, attempts: int = ATTEMPTS) -> None:
+    def __init__(
+        self,
+        api_url: str,
+        token: Token | None,
+        max_wait: float,
+        attempts: int = ATTEMPTS,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
         stamina.instrumentation.set_on_retry_hooks([])  # retries are reported as evidence, not log noise
         self._api_url = api_url.rstrip("/")
-        self._client = httpx.Client(
-            base_url=api_url,
-            auth=_BearerAuth(token) if token else None,
-            headers={
-                "Accept": "application/vnd.github+json",
-                "X-GitHub-Api-Version": API_VERSION,
-                "User-Agent": f"copilot-token-compliance/{__version__}",
-            },
-            timeout=_TIMEOUT,
-            follow_redirects=False,
-        )
+        self._timeout = timeout
+        self._client = _client(api_url, token, timeout)
         self._budget = _WaitBudget(max_wait)
         self._attempts = attempts
         self._lock = threading.Lock()
@@ -159,7 +161,7 @@ class GitHub:
                 connect=isinstance(exc, httpx.ConnectTimeout),
             )
         except httpx.ConnectError as exc:
-            return Failure(shown, f"could not connect ({_short(exc)})", connect=True)
+            return Failure(shown, _connect_reason(exc), connect=True)
         except httpx.TransportError as exc:
             return Failure(shown, f"transport error ({type(exc).__name__}: {_short(exc)})")
         raise AssertionError("unreachable")  # pragma: no cover
@@ -185,19 +187,28 @@ class GitHub:
     def _should_retry(self, exc: Exception) -> bool | float:
         if isinstance(exc, _RateLimited):
             return exc.wait if self._budget.take(exc.wait) else False
+        if isinstance(exc, httpx.ConnectError) and "CERTIFICATE_VERIFY_FAILED" in str(exc):
+            return False  # a certificate does not get better by asking again
         return isinstance(exc, (_ServerError, httpx.TransportError))
 
     def _once(self, path: str, shown: str, params: dict[str, str] | None) -> Reply:
         status: int | None = None
+        deadline = time.monotonic() + self._timeout
         try:
             with self._client.stream("GET", path, params=params) as response:
                 status = response.status_code
-                raw = _read_capped(response)
+                if response.is_redirect:
+                    raise _BadBody(_redirect_reason(response))
+                raw = _read_capped(response, deadline, self._timeout)
+                content_type = response.headers.get("content-type", "")
+                body = _parse_json(raw, content_type)
+                if response.is_success and status != 204 and body is None:
+                    raise _BadBody(_not_json_reason(status, content_type, raw))
                 reply = Reply(
                     path=shown,
                     status=status,
                     headers={k: response.headers[k] for k in KEPT_HEADERS if k in response.headers},
-                    body=_parse_json(raw, response.headers.get("content-type", "")),
+                    body=body,
                 )
         finally:
             with self._lock:
@@ -219,12 +230,81 @@ def _next_link(header: str) -> str | None:
     return None
 
 
-def _read_capped(response: httpx.Response) -> bytes:
+def proxy_variables() -> list[str]:
+    """The proxy environment variables that are set (httpx honours them, as curl does)."""
+    return sorted(k for k in os.environ if k.lower() in _PROXY_VARIABLES and os.environ[k])
+
+
+def _client(api_url: str, token: Token | None, timeout: float) -> httpx.Client:
+    """The httpx client; an unusable proxy or CA setting in the environment is a usage error, not a crash."""
+    try:
+        return httpx.Client(
+            base_url=api_url,
+            auth=_BearerAuth(token) if token else None,
+            headers={
+                "Accept": "application/vnd.github+json",
+                "X-GitHub-Api-Version": API_VERSION,
+                "User-Agent": f"copilot-token-compliance/{__version__}",
+            },
+            timeout=httpx.Timeout(timeout, connect=min(5.0, timeout)),
+            follow_redirects=False,
+        )
+    except (OSError, ssl.SSLError) as exc:
+        cert_vars = [k for k in ("SSL_CERT_FILE", "SSL_CERT_DIR") if os.environ.get(k)]
+        where = " or ".join(f"{k}={os.environ[k]}" for k in cert_vars) or "the system's CA store"
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise InputError(
+            f"Cannot load CA certificates from {where} ({reason}); point it at a PEM bundle or unset it."
+        ) from None
+    except (httpx.InvalidURL, ValueError, ImportError) as exc:
+        proxies = ", ".join(proxy_variables()) or "the proxy settings"
+        raise InputError(
+            f"{proxies} does not hold a usable proxy URL ({type(exc).__name__}); set it to e.g. "
+            "http://proxy.example.com:3128 or unset it."
+        ) from None
+
+
+def _connect_reason(exc: httpx.ConnectError) -> str:
+    text = _short(exc)
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        return (
+            f"TLS certificate verification failed ({text}); if the server uses a private CA, point "
+            "SSL_CERT_FILE at its PEM bundle"
+        )
+    proxies = proxy_variables()
+    via = f" (proxy settings in effect: {', '.join(proxies)})" if proxies else ""
+    return f"could not connect ({text}){via}"
+
+
+def _redirect_reason(response: httpx.Response) -> str:
+    location = httpx.URL(response.headers.get("location", ""))
+    where = f"{location.host}{location.path}"[:120] or "nowhere"
+    return (
+        f"GitHub answered {response.status_code} redirecting to {where}; redirects are not followed "
+        "(the token must not travel to another address), so check --api-url and --org"
+    )
+
+
+def _not_json_reason(status: int, content_type: str, raw: bytes) -> str:
+    shown = content_type.split(";")[0].strip() or "no content type"
+    if not raw:
+        return f"GitHub answered {status} with an empty body instead of JSON"
+    if "json" in shown.lower():
+        return f"GitHub answered {status} with a body that is not valid JSON ({len(raw)} bytes, cut short?)"
+    return (
+        f"GitHub answered {status} with {shown} instead of JSON; a proxy or login portal between you and "
+        "GitHub may have answered"
+    )
+
+
+def _read_capped(response: httpx.Response, deadline: float, timeout: float) -> bytes:
     chunks, size = [], 0
     for chunk in response.iter_bytes():
         size += len(chunk)
         if size > MAX_BODY_BYTES:
             raise _BadBody(f"answer body larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB; refused to read it")
+        if time.monotonic() > deadline:
+            raise _BadBody(f"the answer was still arriving after {timeout:g} s (--request-timeout); gave up")
         chunks.append(chunk)
     return b"".join(chunks)
 

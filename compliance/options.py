@@ -77,6 +77,7 @@ class RunOptions:
     max_wait: float
     app_token: Token | None = None
     attestations: Path | None = None
+    request_timeout: float = 15.0
 
 
 def _is_loopback(host: str) -> bool:
@@ -192,8 +193,11 @@ def resolve(raw: Mapping[str, object], environ: Mapping[str, str]) -> RunOptions
     if not isinstance(days, int) or days < 0:
         raise InputError(f"--expiry-warning-days must be 0 or more, not {days}.")
     max_wait = raw.get("max_wait", 60.0)
-    if not isinstance(max_wait, (int, float)) or max_wait < 0:
-        raise InputError(f"--max-wait must be 0 or more seconds, not {max_wait}.")
+    if not isinstance(max_wait, (int, float)) or not 0 <= max_wait <= 86400:
+        raise InputError(f"--max-wait must be between 0 and 86400 seconds, not {max_wait}.")
+    timeout = raw.get("request_timeout", 15.0)
+    if not isinstance(timeout, (int, float)) or not 0 < timeout <= 600:
+        raise InputError(f"--request-timeout must be between 0 and 600 seconds, not {timeout}.")
     mode = Mode(str(raw.get("mode") or "auto"))
     api_raw = raw.get("api_url") or environ.get("GITHUB_API_URL") or DEFAULT_API_URL
     api_url = parse_api_url(str(api_raw))
@@ -236,4 +240,5 @@ def resolve(raw: Mapping[str, object], environ: Mapping[str, str]) -> RunOptions
         compliance_md=Path(str(raw.get("compliance_md") or "reports/compliance.md")),
         cassette=Path(str(cassette)) if cassette else None,
         max_wait=float(max_wait),
+        request_timeout=float(timeout),
     )

@@ -71,12 +71,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=60.0,
         help="total seconds the run may wait for GitHub rate limits before giving up (default 60)",
     )
+    group.addoption(
+        "--request-timeout",
+        type=float,
+        default=15.0,
+        help="seconds one answer may take to arrive in full before the request counts as failed (default 15)",
+    )
 
 
 _OPTION_NAMES = (
     "org", "mode", "cassette", "token_env", "token_file", "api_url", "profile", "allow_no_expiration",
     "expiry_warning_days", "expected_owner", "compliance_json", "compliance_md", "app_token_env", "attestations",
-    "max_wait",
+    "max_wait", "request_timeout",
 )  # fmt: skip
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from compliance.evidence import Evidence, Failure, NotSent, Reply, RequestRecord, Result, login_of
@@ -99,23 +99,28 @@ def collect(
     probes = probes_for(target.is_server)
     results: dict[str, Result] = {}
     stop = threading.Event()
+    halted: list[NotSent] = []
 
     def send(probe: Probe) -> tuple[str, Result]:
         path = probe.url_path(org)
         if stop.is_set():
-            return probe.name, NotSent(path, "GitHub rejected the token (401), so no further request was sent")
+            return probe.name, dataclasses.replace(halted[0], path=path)
         result = client.get(path, probe.params or None)
         if isinstance(result, Reply) and result.status == 401:
+            halted.append(NotSent(path, "GitHub rejected the token (401), so no further request was sent"))
             stop.set()
         return probe.name, result
 
     def wave(batch: Iterable[Probe], extra: Sequence[Callable[[], tuple[str, Result]]] = ()) -> None:
         todo: list[Callable[[], tuple[str, Result]]] = [lambda p=p: send(p) for p in batch] + list(extra)
-        with ThreadPoolExecutor(max_workers=min(MAX_CONCURRENCY, max(1, len(todo)))) as pool:
-            results.update(pool.map(lambda job: job(), todo))
+        results.update(_concurrently(todo, MAX_CONCURRENCY))
 
     wave(p for p in probes if p.wave == 1)
     _check_input(target, results)
+    user = results["user"]
+    if isinstance(user, Failure):  # GitHub is unreachable or unusable: asking nine more times proves nothing
+        halted.append(NotSent("", f"{user.describe()}, so no further request was sent", error=True))
+        stop.set()
     owner = login_of(results["user"])
     record_jobs = _record_jobs(app, target, owner) if app is not None and owner and not stop.is_set() else []
     wave((p for p in probes if p.wave == 2), record_jobs)
@@ -131,12 +136,33 @@ def collect(
     )
 
 
+def _concurrently(jobs: Sequence[Callable[[], tuple[str, Result]]], limit: int) -> list[tuple[str, Result]]:
+    """Run jobs on at most `limit` daemon threads; Ctrl-C returns at once instead of waiting out a slow request."""
+    done: list[tuple[str, Result] | BaseException | None] = [None] * len(jobs)
+    gate = threading.BoundedSemaphore(limit)
+
+    def work(i: int) -> None:
+        with gate:
+            try:
+                done[i] = jobs[i]()
+            except BaseException as exc:  # handed to the main thread below, which re-raises it
+                done[i] = exc
+
+    threads = [threading.Thread(target=work, args=(i,), daemon=True, name=f"probe-{i}") for i in range(len(jobs))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for item in done:
+        if isinstance(item, BaseException):
+            raise item
+    return [item for item in done if item is not None]
+
+
 def _check_input(target: Target, results: dict[str, Result]) -> None:
     """Turn answers that mean the input is wrong (not the token) into a usage error."""
     user, org = results["user"], results.get("org")
     api = target.api_url
-    if isinstance(user, Failure) and user.connect:
-        raise InputError(f"Cannot reach the GitHub API at {api} ({user.reason}); check --api-url and your network.")
     if isinstance(user, Reply) and user.status == 404:
         raise InputError(
             f"{api} does not look like a GitHub REST API (GET /user answered 404); for GitHub Enterprise Server "

@@ -11,6 +11,7 @@ from compliance import __version__
 from compliance.attestations import load_attestations
 from compliance.catalogue import Profile
 from compliance.evaluation import attest, evaluate
+from compliance.evidence import Evidence, Failure
 from compliance.github import ATTEMPTS, GitHub
 from compliance.options import InputError, Mode, RunOptions, Target
 from compliance.probes import collect
@@ -30,7 +31,20 @@ def assess(opts: RunOptions, profile: Profile) -> Assessment:
     )
     assessment = _replay(opts, profile) if opts.mode is Mode.REPLAY else _live(opts, profile)
     verdicts, notes = attest(assessment.verdicts, profile, statements, assessment.evidence.now.date())
-    return dataclasses.replace(assessment, verdicts=verdicts, notes=(*warnings, *notes))
+    return dataclasses.replace(
+        assessment, verdicts=verdicts, notes=(*_reach_notes(assessment.evidence), *warnings, *notes)
+    )
+
+
+def _reach_notes(evidence: Evidence) -> tuple[str, ...]:
+    """One plain sentence when GitHub could not be used at all (the verdicts then say `error`)."""
+    user = evidence.get("user")
+    if not isinstance(user, Failure):
+        return ()
+    return (
+        f"Could not use the GitHub API at {evidence.target.api_url} (GET /user failed: {user.reason}); check "
+        "--api-url, your network, proxy and TLS settings, then re-run.",
+    )
 
 
 def _live(opts: RunOptions, profile: Profile) -> Assessment:
@@ -38,9 +52,13 @@ def _live(opts: RunOptions, profile: Profile) -> Assessment:
     now = dt.datetime.now(dt.UTC)
     settings = Settings(opts.allow_no_expiration, opts.expiry_warning_days, opts.expected_owner)
     meta = None
-    app = GitHub(opts.target.api_url, opts.app_token, opts.max_wait) if opts.app_token else None
+    timeout = opts.request_timeout
+    app = GitHub(opts.target.api_url, opts.app_token, opts.max_wait, timeout=timeout) if opts.app_token else None
     tokens = tuple(t for t in (opts.token, opts.app_token) if t)
-    with GitHub(opts.target.api_url, opts.token, opts.max_wait) as client, contextlib.ExitStack() as stack:
+    with (
+        GitHub(opts.target.api_url, opts.token, opts.max_wait, timeout=timeout) as client,
+        contextlib.ExitStack() as stack,
+    ):
         if app is not None:
             stack.enter_context(app)
         if opts.mode is Mode.RECORD:

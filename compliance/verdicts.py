@@ -110,7 +110,7 @@ def _answer(c: Context, probe: str) -> Reply | Verdict:
     if isinstance(result, Failure):
         return _error(result.describe())
     if isinstance(result, NotSent):
-        return _unverified(result.describe())
+        return _error(result.describe()) if result.error else _unverified(result.describe())
     if result is None:
         return _unverified(f"the {probe} probe was not part of this run")
     if result.status == 401:

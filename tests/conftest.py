@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.simulator import GitHubSimulator, load_scenario
+from tests.simulator.raw import RawServer
 
 pytest_plugins = ("pytester",)
 
@@ -26,6 +27,8 @@ CANARY = "github_pat_11CANARY0000000000000000_" + "CanaryLeakTestValue" + "0" * 
 CLASSIC_CANARY = "ghp_CANARY" + "0" * 24 + "QxCana"
 APP_CANARY = "ghs_CANARYAPP" + "0" * 21 + "AppQxCn9"
 ORG = "acme-analytics"
+# Not a speed threshold: a hang guard, so a run that would sleep or stall for ever fails instead of blocking CI.
+HANG_GUARD_SECONDS = 300
 
 
 def leak_forms(token: str) -> list[str]:
@@ -117,7 +120,7 @@ def run_offline(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> R
         monkeypatch.delenv("GITHUB_TOKEN", raising=False)
         monkeypatch.delenv("GITHUB_API_URL", raising=False)
         out = pytester.path / out_name
-        result = pytester.runpytest_subprocess(*_outputs(out), *args)
+        result = pytester.runpytest_subprocess(*_outputs(out), *args, timeout=HANG_GUARD_SECONDS)
         return SuiteRun(result.ret, result.stdout.str(), result.stderr.str(), out, [])
 
     return run
@@ -138,7 +141,9 @@ def run_suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Ite
         api_url: str | None = None,
         out_name: str = "out",
         app: bool = False,
+        via: RawServer | None = None,
     ) -> SuiteRun:
+        """`via`: a raw server in front of the simulator (it relays what it does not break)."""
         data = load_scenario(scenario) if isinstance(scenario, str) else scenario
         if token is None:
             token = CLASSIC_CANARY if data["token"]["kind"] == "classic" else CANARY
@@ -156,11 +161,14 @@ def run_suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Ite
         if org is not None:
             argv += ["--org", org]
         root = sim.url.removesuffix(base_path) if base_path else sim.url
-        argv += ["--api-url", (api_url or sim.url).format(root=root), *args]
+        if via is not None:
+            via.upstream = root
+            root = via.url.removesuffix(via.base_path)
+        argv += ["--api-url", (api_url or root + base_path).format(root=root), *args]
         if app:
             monkeypatch.setenv("APP_TOKEN", APP_CANARY)
             argv += ["--app-token-env", "APP_TOKEN"]
-        result = pytester.runpytest_subprocess(*argv)
+        result = pytester.runpytest_subprocess(*argv, timeout=HANG_GUARD_SECONDS)
         return SuiteRun(result.ret, result.stdout.str(), result.stderr.str(), out, list(sim.requests), sim)
 
     yield run

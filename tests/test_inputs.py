@@ -46,9 +46,6 @@ def _assert_usage_error(run_ret: int, stderr: str, stdout: str, out: Path, *need
         ),
         pytest.param(["--api-url", "https://[::1"], {}, ["not a valid URL"], id="api-url-malformed"),
         pytest.param(
-            ["--api-url", "http://127.0.0.1:9"], {}, ["Cannot reach the GitHub API"], id="api-url-unreachable"
-        ),
-        pytest.param(
             ["--profile", "no-such-profile"], {}, ["no profile named 'no-such-profile'"], id="unknown-profile"
         ),
         pytest.param(["--token-file", "/nonexistent/token"], {}, ["Cannot read --token-file"], id="token-file-missing"),

@@ -234,8 +234,8 @@ class GitHubSimulator:
         template, org = routed
         hit = self._count(template)
         for rule in self.scenario["faults"]:
-            if rule["path"] == template and self._due(rule, hit):
-                return self._error(int(rule["status"]), "Server Error")
+            if rule["path"] in (template, "*") and self._due(rule, hit):
+                return self._fault(rule, request, template)
         for rule in self.scenario["rate_limits"]:
             if rule["path"] == template and self._due(rule, hit):
                 return self._rate_limited(rule)
@@ -245,6 +245,23 @@ class GitHubSimulator:
             return self._error(404, "Not Found")  # GHES has no Copilot REST endpoints
         handler = getattr(self, "_get_" + re.sub(r"\W+", "_", template.replace("{org}", "org")).strip("_"))
         return handler(request)  # type: ignore[no-any-return]
+
+    def _fault(self, rule: dict[str, Any], request: Request, template: str) -> Response:
+        """A misbehaving answer: an error status, a redirect, a body that is not JSON, a huge body, a wrong type."""
+        status = int(rule.get("status", 200))
+        if "location" in rule:
+            location = request.url if rule["location"] == "self" else rule["location"]
+            return Response("", status=status, headers={**self._common_headers(), "Location": location})
+        if "body" in rule or "body_bytes" in rule:
+            body = rule["body"] if "body" in rule else "[" + " " * (int(rule["body_bytes"]) - 2) + "]"
+            ctype = rule.get("content_type", "application/json; charset=utf-8")
+            return Response(body, status=status, headers=self._common_headers(), content_type=ctype)
+        if "content_type" in rule:  # the real answer, labelled with the wrong type
+            handler = getattr(self, "_get_" + re.sub(r"\W+", "_", template.replace("{org}", "org")).strip("_"))
+            response: Response = handler(request)
+            response.headers["Content-Type"] = rule["content_type"]
+            return response
+        return self._error(status, "Server Error")
 
     # -- the GitHub App side: the org's grant record ----------------------------------------------------------------
 
