@@ -14,7 +14,16 @@ from urllib.parse import urlsplit
 
 from compliance.token import Token, TokenKind, TokenShapeError, TokenSource, parse_token
 
-__all__ = ["DEFAULT_API_URL", "InputError", "Mode", "RunOptions", "Target", "parse_api_url", "resolve"]
+__all__ = [
+    "DEFAULT_API_URL",
+    "InputError",
+    "Mode",
+    "RunOptions",
+    "Target",
+    "parse_api_url",
+    "resolve",
+    "writable_path",
+]
 
 DEFAULT_API_URL = "https://api.github.com"
 _ORG = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
@@ -89,30 +98,45 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def parse_api_url(raw: str) -> str:
-    """Validate a REST API base URL and return it without a trailing slash."""
+def parse_api_url(raw: str, where: str = "--api-url") -> str:
+    """Validate a REST API base URL (`where`: --api-url or GITHUB_API_URL); return it without a trailing slash."""
     text = raw.strip()
     try:
         parts = urlsplit(text)
         port = parts.port
     except ValueError:
-        raise InputError(f"--api-url {raw!r} is not a valid URL; use e.g. https://api.github.com.") from None
+        raise InputError(f"{where} {raw!r} is not a valid URL; use e.g. https://api.github.com.") from None
     if parts.scheme not in {"https", "http"} or not parts.hostname:
         raise InputError(
-            f"--api-url {raw!r} is not an http(s) URL with a host; use https://api.github.com, "
+            f"{where} {raw!r} is not an http(s) URL with a host; use https://api.github.com, "
             "https://api.SUBDOMAIN.ghe.com or https://HOST/api/v3."
         )
     if parts.username or parts.password:
-        raise InputError("--api-url must not contain credentials; pass the token through --token-env or --token-file.")
+        raise InputError(f"{where} must not contain credentials; pass the token through --token-env or --token-file.")
     if parts.query or parts.fragment:
-        raise InputError(f"--api-url {raw!r} has a query or fragment; give only the API base URL.")
+        raise InputError(f"{where} {raw!r} has a query or fragment; give only the API base URL.")
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
         raise InputError(
-            f"--api-url {raw!r} uses plain http:// to a non-loopback host, which would send the token "
+            f"{where} {raw!r} uses plain http:// to a non-loopback host, which would send the token "
             "unencrypted; use https://."
         )
     del port
     return text.rstrip("/")
+
+
+def writable_path(raw: object, option: str) -> Path:
+    """An output path whose folder exists or can be created, checked before anything runs."""
+    path = Path(str(raw)).expanduser()
+    if path.is_dir():
+        raise InputError(f"{option} {raw} is a folder; give a file path such as reports/compliance.json.")
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise InputError(f"{option} {raw} cannot be written: {folder} is a file, not a folder; choose another path.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(f"{option} {raw} cannot be written: no write permission in {folder}; choose another path.")
+    return path
 
 
 def _read_token(
@@ -199,8 +223,12 @@ def resolve(raw: Mapping[str, object], environ: Mapping[str, str]) -> RunOptions
     if not isinstance(timeout, (int, float)) or not 0 < timeout <= 600:
         raise InputError(f"--request-timeout must be between 0 and 600 seconds, not {timeout}.")
     mode = Mode(str(raw.get("mode") or "auto"))
-    api_raw = raw.get("api_url") or environ.get("GITHUB_API_URL") or DEFAULT_API_URL
-    api_url = parse_api_url(str(api_raw))
+    if raw.get("api_url"):
+        api_url = parse_api_url(str(raw["api_url"]))
+    elif environ.get("GITHUB_API_URL", "").strip():
+        api_url = parse_api_url(environ["GITHUB_API_URL"], "GITHUB_API_URL")
+    else:
+        api_url = DEFAULT_API_URL
     token_file = raw.get("token_file")
     token, source = _read_token(
         str(raw.get("token_env") or "GITHUB_TOKEN"), str(token_file) if token_file else None, environ
@@ -236,8 +264,8 @@ def resolve(raw: Mapping[str, object], environ: Mapping[str, str]) -> RunOptions
         allow_no_expiration=bool(raw.get("allow_no_expiration")),
         expiry_warning_days=days,
         expected_owner=owner if isinstance(owner, str) else None,
-        compliance_json=Path(str(raw.get("compliance_json") or "reports/compliance.json")),
-        compliance_md=Path(str(raw.get("compliance_md") or "reports/compliance.md")),
+        compliance_json=writable_path(raw.get("compliance_json") or "reports/compliance.json", "--compliance-json"),
+        compliance_md=writable_path(raw.get("compliance_md") or "reports/compliance.md", "--compliance-md"),
         cassette=Path(str(cassette)) if cassette else None,
         max_wait=float(max_wait),
         request_timeout=float(timeout),

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from compliance.catalogue import Profile, ProfileError, Requirement, load_profile
-from compliance.options import InputError, Mode, RunOptions, resolve
+from compliance.options import InputError, Mode, RunOptions, resolve, writable_path
 from compliance.redaction import Redactor
 from compliance.report import html_summary, markdown
 from compliance.results import Assessment, overall, to_json, write_json, write_text
@@ -109,6 +109,9 @@ def pytest_configure(config: pytest.Config) -> None:
         profile = load_profile(opts.profile, CHECKS.keys())
         config.stash[PROFILE] = profile
         config.stash[OPTIONS] = opts
+        html = getattr(config.option, "htmlpath", None)
+        if config.pluginmanager.hasplugin("html"):
+            writable_path(html or "reports/compliance.html", "--html")
         if config.option.collectonly:
             return
         config.stash[ASSESSMENT] = assess(opts, profile)

@@ -17,6 +17,7 @@ import pytest
 
 from tests.simulator import GitHubSimulator, load_scenario
 from tests.simulator.raw import RawServer
+from tests.suite_command import WITHOUT_DEV_PLUGINS
 
 pytest_plugins = ("pytester",)
 
@@ -87,6 +88,7 @@ def _outputs(out: Path) -> list[str]:
     """The compliance dir plus every output (JSON, Markdown, HTML, JUnit, pytest cache) inside `out`."""
     return [
         str(COMPLIANCE),
+        *WITHOUT_DEV_PLUGINS,
         "-o",
         f"cache_dir={out / 'cache'}",
         "--compliance-json",
@@ -105,7 +107,7 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
     """The demo replay (no token, no network) and its reports, produced once for the session."""
     out = tmp_path_factory.mktemp("demo")
     env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "GITHUB_API_URL")}
-    argv = [sys.executable, "-m", "pytest", str(COMPLIANCE), "-p", "no:cacheprovider",
+    argv = [sys.executable, "-m", "pytest", str(COMPLIANCE), *WITHOUT_DEV_PLUGINS, "-p", "no:cacheprovider",
             "--compliance-json", str(out / "compliance.json"), "--compliance-md", str(out / "compliance.md"),
             "--html", str(out / "compliance.html"), "--junitxml", str(out / "junit.xml")]  # fmt: skip
     proc = subprocess.run(argv, cwd=out, env=env, capture_output=True, text=True, check=False)
@@ -142,8 +144,9 @@ def run_suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Ite
         out_name: str = "out",
         app: bool = False,
         via: RawServer | None = None,
+        api_url_env: bool = False,
     ) -> SuiteRun:
-        """`via`: a raw server in front of the simulator (it relays what it does not break)."""
+        """`via`: a raw server in front of the simulator; `api_url_env`: pass the API URL as GITHUB_API_URL."""
         data = load_scenario(scenario) if isinstance(scenario, str) else scenario
         if token is None:
             token = CLASSIC_CANARY if data["token"]["kind"] == "classic" else CANARY
@@ -151,6 +154,13 @@ def run_suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Ite
         started.append(sim)
         monkeypatch.delenv("GITHUB_API_URL", raising=False)
         monkeypatch.setenv("GITHUB_TOKEN", token)
+        root = sim.url.removesuffix(base_path) if base_path else sim.url
+        if via is not None:
+            via.upstream = root
+            root = via.url.removesuffix(via.base_path)
+        url = (api_url or root + base_path).format(root=root)
+        if api_url_env:
+            monkeypatch.setenv("GITHUB_API_URL", url)
         for key, value in (env or {}).items():
             if value is None:
                 monkeypatch.delenv(key, raising=False)
@@ -160,11 +170,8 @@ def run_suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Ite
         argv = _outputs(out)
         if org is not None:
             argv += ["--org", org]
-        root = sim.url.removesuffix(base_path) if base_path else sim.url
-        if via is not None:
-            via.upstream = root
-            root = via.url.removesuffix(via.base_path)
-        argv += ["--api-url", (api_url or root + base_path).format(root=root), *args]
+        argv += [] if api_url_env else ["--api-url", url]
+        argv += list(args)
         if app:
             monkeypatch.setenv("APP_TOKEN", APP_CANARY)
             argv += ["--app-token-env", "APP_TOKEN"]

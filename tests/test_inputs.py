@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CANARY, ORG, Runner, assert_no_leak
+from tests.simulator.raw import RawServer
 
 
 def _assert_usage_error(run_ret: int, stderr: str, stdout: str, out: Path, *needles: str) -> None:
@@ -96,3 +97,118 @@ def test_unreadable_token_file(run_suite: Runner, tmp_path: Path) -> None:
         pytest.skip("running as root: file permissions do not stop reads")
     run = run_suite("compliant", "--token-file", str(secret))
     _assert_usage_error(run.ret, run.stderr, run.stdout, run.out, "Cannot read --token-file")
+
+
+# -- the input battery's second half: options that are numbers or paths, and oddities of the environment ---------
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "needles"),
+    [
+        pytest.param(["--max-wait", "nan"], {}, ["--max-wait must be between 0 and 86400"], id="max-wait-nan"),
+        pytest.param(["--max-wait", "inf"], {}, ["--max-wait must be between 0 and 86400"], id="max-wait-infinite"),
+        pytest.param(["--request-timeout", "0"], {}, ["--request-timeout must be between 0"], id="timeout-zero"),
+        pytest.param(["--request-timeout", "nan"], {}, ["--request-timeout must be between 0"], id="timeout-nan"),
+        pytest.param(["--compliance-json", "{tmp}/blocker/c.json"], {}, ["is a file, not a folder"],
+                     id="json-under-file"),
+        pytest.param(["--compliance-md", "{tmp}"], {}, ["is a folder"], id="markdown-is-a-folder"),
+        pytest.param(["--html", "{tmp}/blocker/r.html"], {}, ["--html", "is a file, not a folder"],
+                     id="html-under-file"),
+        pytest.param(["--token-file", "{tmp}"], {}, ["Is a directory"], id="token-file-is-a-folder"),
+        pytest.param(["--token-file", "{tmp}/latin1"], {}, ["not UTF-8 text"], id="token-file-not-utf8"),
+        pytest.param([], {"HTTPS_PROXY": "http://proxy:not-a-port"}, ["HTTPS_PROXY does not hold a usable proxy URL"],
+                     id="proxy-malformed"),
+        pytest.param([], {"HTTP_PROXY": "gopher://proxy:70"}, ["HTTP_PROXY does not hold a usable proxy URL"],
+                     id="proxy-unknown-scheme"),
+        pytest.param([], {"SSL_CERT_FILE": "/nonexistent/ca.pem"}, ["Cannot load CA certificates", "SSL_CERT_FILE"],
+                     id="ca-bundle-missing"),
+        pytest.param([], {"GITHUB_API_URL": "api.github.com"}, ["GITHUB_API_URL 'api.github.com' is not an http(s)"],
+                     id="github-api-url-without-scheme"),
+        pytest.param(["--org=Ácme"], {"PYTHONIOENCODING": "ascii"}, ["not a valid GitHub organization name"],
+                     id="non-ascii-org-on-ascii-terminal"),
+    ],
+)  # fmt: skip
+def test_bad_input_battery(
+    run_suite: Runner, pytester: pytest.Pytester, args: list[str], env: dict[str, str | None], needles: list[str]
+) -> None:
+    """Numbers, paths and environment settings that cannot work: one sentence, exit 4, nothing written."""
+    tmp = pytester.path / "inputs"
+    tmp.mkdir()
+    (tmp / "blocker").write_text("a file where a folder should be")
+    (tmp / "latin1").write_bytes(b"github_pat_\xe9\xe9\xe9")
+    args = [a.format(tmp=tmp) for a in args]
+    org = None if any(a.startswith("--org") for a in args) else ORG
+    run = run_suite("compliant", *args, env=env, org=org, api_url_env="GITHUB_API_URL" in env)
+    _assert_usage_error(run.ret, run.stderr, run.stdout, run.out, *needles)
+    assert_no_leak(CANARY, run.texts())
+
+
+@pytest.mark.parametrize(
+    ("api_url", "base_path"),
+    [
+        pytest.param("{root}/", "", id="trailing-slash"),
+        pytest.param("{root}/api/v3/", "/api/v3", id="enterprise-server-path-with-slash"),
+        pytest.param("  {root}  ", "", id="surrounding-spaces"),
+    ],
+)
+def test_github_api_url_variants(run_suite: Runner, api_url: str, base_path: str) -> None:
+    """GITHUB_API_URL (as GitHub Actions sets it) with a trailing slash, a GHES path or spaces still works."""
+    run = run_suite("compliant", base_path=base_path, api_url=api_url, api_url_env=True)
+    assert run.ret == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert run.simulator is not None
+    root = run.simulator.url.removesuffix(base_path)
+    assert run.json["api_url"] == api_url.strip().rstrip("/").format(root=root)
+    assert all(path.startswith("/") and "//" not in path for _, path, _ in run.requests)
+
+
+def test_github_api_url_with_a_foreign_path(run_suite: Runner) -> None:
+    """A path that is not an API root: GET /user answers 404 there, so the URL is named as the problem."""
+    run = run_suite("compliant", api_url="{root}/not/the/api", api_url_env=True)
+    _assert_usage_error(run.ret, run.stderr, run.stdout, run.out, "does not look like a GitHub REST API")
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        pytest.param({"LC_ALL": "C", "LANG": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"}, id="C-locale"),
+        pytest.param({"PYTHONIOENCODING": "ascii", "PYTHONUTF8": "0"}, id="ascii-terminal"),
+        pytest.param({"PYTHONIOENCODING": "latin-1", "LC_ALL": "C", "PYTHONUTF8": "0"}, id="latin-1-terminal"),
+        pytest.param({"COLUMNS": "20", "TERM": "dumb", "NO_COLOR": "1"}, id="narrow-dumb-terminal"),
+    ],
+)
+def test_odd_terminals(run_suite: Runner, env: dict[str, str]) -> None:
+    """Non-UTF-8 locales and narrow terminals: the run completes and the reports stay UTF-8 with GitHub's text."""
+    run = run_suite("hostile-messages", env=env)
+    assert run.ret == 1, run.stdout[-3000:] + run.stderr[-2000:]
+    assert "Traceback" not in run.stdout + run.stderr
+    assert run.verdicts["MEMBERS-READ"] == "fail"
+    markdown = (run.out / "compliance.md").read_bytes().decode("utf-8")  # strict: the file is UTF-8
+    evidence = next(r["evidence"] for r in run.json["requirements"] if r["id"] == "MEMBERS-READ")
+    assert evidence.split(" (", 1)[1][:12] in markdown.replace("\\", "")
+    assert_no_leak(CANARY, run.texts())
+
+
+def test_proxy_is_used(run_suite: Runner) -> None:
+    """HTTP_PROXY is honoured (as curl and git do): every request goes through the proxy, and the run is normal."""
+    with RawServer() as proxy:
+        run = run_suite("compliant", env={"HTTP_PROXY": proxy.url, "NO_PROXY": ""})
+    assert run.ret == 0, run.stdout[-3000:]
+    assert len(proxy.seen) == len(run.requests) > 0
+    assert all(s.target.startswith("http://127.0.0.1:") for s in proxy.seen)
+
+
+def test_no_proxy_bypasses_a_dead_proxy(run_suite: Runner) -> None:
+    """NO_PROXY naming the API host wins over a proxy that is not there."""
+    run = run_suite("compliant", env={"HTTP_PROXY": "http://127.0.0.1:9", "NO_PROXY": "127.0.0.1"})
+    assert run.ret == 0, run.stdout[-3000:]
+
+
+@pytest.mark.parametrize("proxy", ["http://127.0.0.1:9", "socks5://127.0.0.1:9"], ids=["http", "socks5"])
+def test_dead_proxy(run_suite: Runner, proxy: str) -> None:
+    """A proxy that does not answer: error verdicts and one note naming the proxy setting, no traceback."""
+    run = run_suite("compliant", env={"ALL_PROXY": proxy, "NO_PROXY": ""})
+    assert run.ret == 1
+    assert "Traceback" not in run.stdout + run.stderr
+    assert run.verdicts["ACTIVE"] == "error"
+    note = next(line for line in run.stdout.splitlines() if line.startswith("note: Could not use the GitHub API"))
+    assert "proxy settings in effect: ALL_PROXY" in note

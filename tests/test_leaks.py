@@ -1,0 +1,136 @@
+"""Leak battery: no form of any token in the terminal output or any file, whatever the scenario, mode or verbosity.
+
+Every scenario runs in every mode at maximum verbosity, plus runs killed half-way.
+
+Maximum verbosity means pytest's own (`-vv --showlocals --tb=long -rA --full-trace`, DEBUG log capture, live
+logs, a DEBUG log file, `--debug` hook tracing) plus httpx, httpcore, vcrpy and stamina logging at DEBUG to stderr
+from the very start (a plugin loaded before the suite's own). Searched forms: raw, base64, URL-encoded, basic-auth
+base64 and the last 8 characters, for the token under test and the GitHub App token.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import APP_CANARY, CANARY, CLASSIC_CANARY, HANG_GUARD_SECONDS, ORG, Runner, assert_no_leak
+from tests.simulator import GitHubSimulator, load_scenario, scenario_names
+from tests.simulator.raw import RawServer
+from tests.suite_command import suite_argv
+
+DEBUG_LOGGING = '''
+"""Turn on DEBUG logging for the HTTP and recording libraries before the suite loads (a test-only plugin)."""
+import logging
+import sys
+
+logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(name)s %(levelname)s %(message)s")
+for name in ("httpx", "httpcore", "hpack", "vcr", "stamina", "socksio"):
+    logging.getLogger(name).setLevel(logging.DEBUG)
+'''
+ALL_CANARIES = (CANARY, CLASSIC_CANARY, APP_CANARY)
+
+
+def _loudest(root: Path, name: str) -> list[str]:
+    return [
+        "-p", "debuglogging", "-vv", "--showlocals", "--tb=long", "-rA", "--full-trace",
+        "--log-level=DEBUG", "--log-cli-level=DEBUG",
+        f"--log-file={root / (name + '-debug.log')}", "--log-file-level=DEBUG",
+        f"--debug={root / (name + '-pytestdebug.log')}",
+    ]  # fmt: skip
+
+
+def _everything(root: Path, *outputs: str) -> dict[str, str]:
+    """Terminal output plus every file under the run's folder (reports, cassettes, JUnit, logs, pytest cache)."""
+    texts = {f"output {i}": text for i, text in enumerate(outputs)}
+    for path in root.rglob("*"):
+        if path.is_file():
+            texts[str(path)] = path.read_bytes().decode("utf-8", "replace")
+    return texts
+
+
+def _assert_clean(texts: dict[str, str]) -> None:
+    for token in ALL_CANARIES:
+        assert_no_leak(token, texts)
+
+
+@pytest.mark.parametrize("scenario", scenario_names())
+def test_no_leak_in_any_mode(run_suite: Runner, pytester: pytest.Pytester, scenario: str) -> None:
+    """Live, record (with the App token too) and replay, each at maximum verbosity: no token anywhere."""
+    pytester.makepyfile(debuglogging=DEBUG_LOGGING)
+    root = pytester.path
+    cassette = root / "recorded.yaml"
+    live = run_suite(scenario, *_loudest(root, "live"), out_name="live")
+    loud = _loudest(root, "record")
+    recorded = run_suite(scenario, "--mode", "record", "--cassette", str(cassette), *loud, out_name="record", app=True)
+    assert cassette.is_file(), recorded.stdout[-3000:]
+    replayed = run_suite(
+        scenario, "--mode", "replay", "--cassette", str(cassette), *_loudest(root, "replay"), out_name="replay"
+    )
+    for run in (live, recorded, replayed):
+        assert run.ret in (0, 1), run.stdout[-3000:] + run.stderr[-3000:]
+        assert len(run.verdicts) == len(live.verdicts)
+    assert replayed.verdicts == recorded.verdicts
+    assert "httpx DEBUG" in live.stderr or "httpcore" in live.stderr  # the library logging really was on
+    outputs = [text for run in (live, recorded, replayed) for text in (run.stdout, run.stderr)]
+    _assert_clean(_everything(root, *outputs))
+
+
+def _start(root: Path, sim_url: str, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "GITHUB_TOKEN": CANARY, "APP_TOKEN": APP_CANARY}
+    argv = suite_argv("--org", ORG, "--api-url", sim_url, "--app-token-env", "APP_TOKEN", *args)
+    return subprocess.Popen(argv, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.parametrize("mode", ["live", "record"])
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_no_leak_from_a_run_killed_half_way(tmp_path: Path, mode: str, how: signal.Signals) -> None:
+    """A run interrupted while a request hangs: it ends promptly, writes nothing half-way, and leaks nothing."""
+    root = tmp_path
+    (root / "debuglogging.py").write_text(DEBUG_LOGGING)
+    with (
+        GitHubSimulator(load_scenario("compliant"), CANARY, app_token=APP_CANARY) as sim,
+        RawServer(sim.url, {"/orgs/acme-analytics/copilot/billing": "silent"}) as raw,
+    ):
+        proc = _start(root, raw.url, "--mode", mode, "--cassette", str(root / "c.yaml"), "--request-timeout", "60",
+                      *_loudest(root, "killed"), "--compliance-json", str(root / "c.json"))  # fmt: skip
+        for _ in range(HANG_GUARD_SECONDS * 20):
+            if any("copilot/billing" in s.target for s in raw.seen) or proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        time.sleep(0.2)  # let the other probes of the wave finish, so the run is truly half-way
+        proc.send_signal(how)
+        out, err = proc.communicate(timeout=HANG_GUARD_SECONDS)
+    assert proc.returncode == (2 if how == signal.SIGINT else -signal.SIGTERM), out + err
+    assert not (root / "c.json").exists(), "an interrupted run must not leave a report"
+    assert not list(root.glob("c.yaml*")), "an interrupted recording must not leave a cassette"
+    _assert_clean(_everything(root, out, err))
+
+
+def test_no_leak_when_writing_the_report_fails(run_suite: Runner, pytester: pytest.Pytester) -> None:
+    """The report cannot be written (a file sits where its folder should be): plain error, nothing leaks."""
+    pytester.makepyfile(debuglogging=DEBUG_LOGGING)
+    (pytester.path / "blocker").write_text("a file, not a folder")
+    run = run_suite(
+        "missing-members", "--compliance-json", str(pytester.path / "blocker" / "c.json"), *_loudest(pytester.path, "w")
+    )
+    assert run.ret == 4, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "Traceback" not in run.stdout + run.stderr
+    _assert_clean(_everything(pytester.path, run.stdout, run.stderr))
+
+
+def test_canary_is_findable(tmp_path: Path) -> None:
+    """The search itself works: a planted canary in a file and in output is found in every form."""
+    from tests.conftest import leak_forms
+
+    for form in leak_forms(CANARY):
+        (tmp_path / "planted.txt").write_text(f"noise {form} noise")
+        with pytest.raises(AssertionError):
+            _assert_clean(_everything(tmp_path))
+    with pytest.raises(AssertionError):
+        _assert_clean({"stdout": sys.version + CANARY[-8:]})
