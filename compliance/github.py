@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import json
 import os
+import re
 import ssl
 import threading
 import time
@@ -19,13 +20,14 @@ from compliance.evidence import KEPT_HEADERS, Failure, Reply, RequestRecord, Res
 from compliance.options import InputError
 from compliance.token import Token
 
-__all__ = ["API_VERSION", "DEFAULT_TIMEOUT", "MAX_BODY_BYTES", "GitHub", "proxy_variables"]
+__all__ = ["API_VERSION", "DEFAULT_TIMEOUT", "MAX_BODY_BYTES", "GitHub", "proxy_variables", "rate_limit_wait"]
 
 API_VERSION = "2022-11-28"
 MAX_BODY_BYTES = 2 * 1024 * 1024
 ATTEMPTS = 3
 DEFAULT_TIMEOUT = 15.0
 _PROXY_VARIABLES = ("https_proxy", "http_proxy", "all_proxy")
+_SECONDS = re.compile(r"[0-9]{1,12}")
 
 
 class _BearerAuth(httpx.Auth):
@@ -74,11 +76,11 @@ def _response_time(reply: Reply) -> float:
     """When GitHub answered, by its Date header (so replayed waits equal recorded ones), else now."""
     try:
         return email.utils.parsedate_to_datetime(reply.headers["date"]).timestamp()
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):
         return time.time()
 
 
-def _rate_limit_wait(reply: Reply) -> float | None:
+def rate_limit_wait(reply: Reply) -> float | None:
     """Seconds GitHub asks us to wait, or None when the answer is not a rate limit."""
     if reply.status not in (403, 429):
         return None
@@ -86,15 +88,15 @@ def _rate_limit_wait(reply: Reply) -> float | None:
     headers = reply.headers
     retry_after = headers.get("retry-after", "").strip()
     if retry_after:
-        if retry_after.isdigit():
+        if _SECONDS.fullmatch(retry_after):  # not str.isdigit(): that accepts "²", which float() refuses
             return float(retry_after)
         try:
             return max(0.0, email.utils.parsedate_to_datetime(retry_after).timestamp() - now)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return 60.0
-    if headers.get("x-ratelimit-remaining") == "0":
-        reset = headers.get("x-ratelimit-reset", "")
-        return max(1.0, float(reset) - now + 1) if reset.isdigit() else 60.0
+    if headers.get("x-ratelimit-remaining", "").strip() == "0":
+        reset = headers.get("x-ratelimit-reset", "").strip()
+        return max(1.0, float(reset) - now + 1) if _SECONDS.fullmatch(reset) else 60.0
     if reply.status == 429 or "rate limit" in reply.message.lower():
         return 60.0  # GitHub: without a hint, wait at least one minute
     return None
@@ -215,7 +217,7 @@ class GitHub:
                 self.requests.append(RequestRecord("GET", shown, status))
         if reply.status >= 500:
             raise _ServerError(reply)
-        wait = _rate_limit_wait(reply)
+        wait = rate_limit_wait(reply)
         if wait is not None:
             raise _RateLimited(reply, wait)
         return reply

@@ -153,10 +153,13 @@ def _concurrently(jobs: Sequence[Callable[[], tuple[str, Result]]], limit: int) 
         thread.start()
     for thread in threads:
         thread.join()
+    results: list[tuple[str, Result]] = []
     for item in done:
         if isinstance(item, BaseException):
             raise item
-    return [item for item in done if item is not None]
+        if item is not None:
+            results.append(item)
+    return results
 
 
 def _check_input(target: Target, results: dict[str, Result]) -> None:

@@ -22,7 +22,7 @@ import vcr.errors
 import yaml
 
 from compliance.evidence import KEPT_HEADERS
-from compliance.options import InputError
+from compliance.options import InputError, parse_api_url
 from compliance.token import Token, TokenKind, TokenSource
 
 __all__ = [
@@ -130,17 +130,21 @@ def _parse_metadata(path: Path, meta: Any) -> Recording:
     try:
         options, token = meta["options"], meta["token"]
         source = token.get("source")
+        recorded_at = dt.datetime.fromisoformat(meta["recorded_at"])
+        max_wait = float(options["max_wait"])
+        if recorded_at.utcoffset() is None or not 0 <= max_wait <= 86400:
+            raise ValueError("recorded_at without a UTC offset, or max_wait out of range")
         return Recording(
             path=path,
-            recorded_at=dt.datetime.fromisoformat(meta["recorded_at"]),
+            recorded_at=recorded_at,
             org=str(meta["org"]),
-            api_url=str(meta["api_url"]),
+            api_url=parse_api_url(str(meta["api_url"])),
             profile=str(meta["profile"]),
             suite_version=str(meta["suite_version"]),
             allow_no_expiration=bool(options["allow_no_expiration"]),
             expiry_warning_days=int(options["expiry_warning_days"]),
             expected_owner=options.get("expected_owner"),
-            max_wait=float(options["max_wait"]),
+            max_wait=max_wait,
             token_kind=TokenKind(token["kind"]) if token.get("kind") else None,
             token_fingerprint=token.get("fingerprint"),
             token_source=None
@@ -154,7 +158,7 @@ def _parse_metadata(path: Path, meta: Any) -> Recording:
             demo=bool(meta.get("demo", False)),
             app_record=bool(meta.get("app_record", False)),
         )
-    except (KeyError, TypeError, ValueError, AttributeError):
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):  # InputError is a ValueError too
         raise InputError(f"The cassette {path} has incomplete metadata; re-record it with --mode record.") from None
 
 
