@@ -72,7 +72,6 @@ class Failure:
 
     path: str
     reason: str
-    connect: bool = False
 
     def describe(self) -> str:
         """One line naming the request and why it failed."""

@@ -17,15 +17,14 @@ import stamina
 
 from compliance import __version__
 from compliance.evidence import KEPT_HEADERS, Failure, Reply, RequestRecord, Result
-from compliance.options import InputError
+from compliance.options import DEFAULT_REQUEST_TIMEOUT, InputError
 from compliance.token import Token
 
-__all__ = ["API_VERSION", "DEFAULT_TIMEOUT", "MAX_BODY_BYTES", "GitHub", "proxy_variables", "rate_limit_wait"]
+__all__ = ["API_VERSION", "MAX_BODY_BYTES", "GitHub", "proxy_variables", "rate_limit_wait"]
 
 API_VERSION = "2022-11-28"
 MAX_BODY_BYTES = 2 * 1024 * 1024
 ATTEMPTS = 3
-DEFAULT_TIMEOUT = 15.0
 _PROXY_VARIABLES = ("https_proxy", "http_proxy", "all_proxy")
 _SECONDS = re.compile(r"[0-9]{1,12}")
 
@@ -111,7 +110,7 @@ class GitHub:
         token: Token | None,
         max_wait: float,
         attempts: int = ATTEMPTS,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_REQUEST_TIMEOUT,
     ) -> None:
         stamina.instrumentation.set_on_retry_hooks([])  # retries are reported as evidence, not log noise
         self._api_url = api_url.rstrip("/")
@@ -157,13 +156,9 @@ class GitHub:
         except _BadBody as exc:
             return Failure(shown, str(exc))
         except httpx.TimeoutException as exc:
-            return Failure(
-                shown,
-                f"timed out ({type(exc).__name__}) {self._attempts} times",
-                connect=isinstance(exc, httpx.ConnectTimeout),
-            )
+            return Failure(shown, f"timed out ({type(exc).__name__}) {self._attempts} times")
         except httpx.ConnectError as exc:
-            return Failure(shown, _connect_reason(exc), connect=True)
+            return Failure(shown, _connect_reason(exc))
         except httpx.TransportError as exc:
             return Failure(shown, f"transport error ({type(exc).__name__}: {_short(exc)})")
         raise AssertionError("unreachable")  # pragma: no cover

@@ -16,6 +16,8 @@ from compliance.token import Token, TokenKind, TokenShapeError, TokenSource, par
 
 __all__ = [
     "DEFAULT_API_URL",
+    "DEFAULT_REQUEST_TIMEOUT",
+    "MAX_WAIT_LIMIT",
     "InputError",
     "Mode",
     "RunOptions",
@@ -26,6 +28,8 @@ __all__ = [
 ]
 
 DEFAULT_API_URL = "https://api.github.com"
+DEFAULT_REQUEST_TIMEOUT = 15.0
+MAX_WAIT_LIMIT = 86400.0  # a day: longer than any GitHub rate-limit window
 _ORG = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 _LOGIN = _ORG
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -86,7 +90,7 @@ class RunOptions:
     max_wait: float
     app_token: Token | None = None
     attestations: Path | None = None
-    request_timeout: float = 15.0
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT
 
 
 def _is_loopback(host: str) -> bool:
@@ -217,9 +221,9 @@ def resolve(raw: Mapping[str, object], environ: Mapping[str, str]) -> RunOptions
     if not isinstance(days, int) or days < 0:
         raise InputError(f"--expiry-warning-days must be 0 or more, not {days}.")
     max_wait = raw.get("max_wait", 60.0)
-    if not isinstance(max_wait, (int, float)) or not 0 <= max_wait <= 86400:
-        raise InputError(f"--max-wait must be between 0 and 86400 seconds, not {max_wait}.")
-    timeout = raw.get("request_timeout", 15.0)
+    if not isinstance(max_wait, (int, float)) or not 0 <= max_wait <= MAX_WAIT_LIMIT:
+        raise InputError(f"--max-wait must be between 0 and {MAX_WAIT_LIMIT:g} seconds, not {max_wait}.")
+    timeout = raw.get("request_timeout", DEFAULT_REQUEST_TIMEOUT)
     if not isinstance(timeout, (int, float)) or not 0 < timeout <= 600:
         raise InputError(f"--request-timeout must be between 0 and 600 seconds, not {timeout}.")
     mode = Mode(str(raw.get("mode") or "auto"))

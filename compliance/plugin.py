@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from compliance.catalogue import Profile, ProfileError, Requirement, load_profile
-from compliance.options import InputError, Mode, RunOptions, resolve, writable_path
+from compliance.options import DEFAULT_REQUEST_TIMEOUT, InputError, Mode, RunOptions, resolve, writable_path
 from compliance.redaction import Redactor
 from compliance.report import html_summary, markdown
 from compliance.results import Assessment, overall, to_json, write_json, write_text
@@ -74,8 +74,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--request-timeout",
         type=float,
-        default=15.0,
-        help="seconds one answer may take to arrive in full before the request counts as failed (default 15)",
+        default=DEFAULT_REQUEST_TIMEOUT,
+        help="seconds one answer may take to arrive in full before the request counts as failed "
+        f"(default {DEFAULT_REQUEST_TIMEOUT:g})",
     )
 
 

@@ -91,24 +91,22 @@ def collect(
     source: TokenSource | None,
     app: GitHub | None = None,
 ) -> Evidence:
-    """Send the probes (GET only, each once) and gather their results; stop after a 401.
+    """Send the probes (GET only, each once) and gather their results; stop after a 401 or a failed GET /user.
 
     With `app` (a GitHub App installation client) the org's grant record is read too, in the same wave.
     """
     org = target.org
     probes = probes_for(target.is_server)
     results: dict[str, Result] = {}
-    stop = threading.Event()
-    halted: list[NotSent] = []
+    halted: list[NotSent] = []  # why the rest is not sent: after a 401, or when GET /user failed
 
     def send(probe: Probe) -> tuple[str, Result]:
         path = probe.url_path(org)
-        if stop.is_set():
+        if halted:
             return probe.name, dataclasses.replace(halted[0], path=path)
         result = client.get(path, probe.params or None)
         if isinstance(result, Reply) and result.status == 401:
             halted.append(NotSent(path, "GitHub rejected the token (401), so no further request was sent"))
-            stop.set()
         return probe.name, result
 
     def wave(batch: Iterable[Probe], extra: Sequence[Callable[[], tuple[str, Result]]] = ()) -> None:
@@ -120,9 +118,8 @@ def collect(
     user = results["user"]
     if isinstance(user, Failure):  # GitHub is unreachable or unusable: asking nine more times proves nothing
         halted.append(NotSent("", f"{user.describe()}, so no further request was sent", error=True))
-        stop.set()
     owner = login_of(results["user"])
-    record_jobs = _record_jobs(app, target, owner) if app is not None and owner and not stop.is_set() else []
+    record_jobs = _record_jobs(app, target, owner) if app is not None and owner and not halted else []
     wave((p for p in probes if p.wave == 2), record_jobs)
     _check_input(target, results)
     requests = list(client.requests) + (list(app.requests) if app is not None else [])

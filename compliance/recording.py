@@ -22,7 +22,7 @@ import vcr.errors
 import yaml
 
 from compliance.evidence import KEPT_HEADERS
-from compliance.options import InputError, parse_api_url
+from compliance.options import MAX_WAIT_LIMIT, InputError, parse_api_url
 from compliance.token import Token, TokenKind, TokenSource
 
 __all__ = [
@@ -132,7 +132,7 @@ def _parse_metadata(path: Path, meta: Any) -> Recording:
         source = token.get("source")
         recorded_at = dt.datetime.fromisoformat(meta["recorded_at"])
         max_wait = float(options["max_wait"])
-        if recorded_at.utcoffset() is None or not 0 <= max_wait <= 86400:
+        if recorded_at.utcoffset() is None or not 0 <= max_wait <= MAX_WAIT_LIMIT:
             raise ValueError("recorded_at without a UTC offset, or max_wait out of range")
         return Recording(
             path=path,
