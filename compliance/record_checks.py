@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 
 from compliance.evidence import Reply
@@ -19,23 +20,27 @@ def _v(word: Word, text: str, advice: str = "") -> Verdict:
     return Verdict(word, text, advice, source=ORG)
 
 
-def _found(c: Context) -> GrantRecord | Verdict:
-    record = c.record
-    assert record is not None
-    if record.found:
-        return record
-    return Verdict(Word.UNVERIFIED, f"The org's record does not settle this: {record.how}.", source=ORG)
+def _on_entry(check: Callable[[Context, GrantRecord], Verdict]) -> Callable[[Context], Verdict]:
+    """A check that reads the token's entry in the record; `unverified` (saying why) when there is none."""
+
+    @functools.wraps(check)
+    def run(c: Context) -> Verdict:
+        record = c.record
+        assert record is not None
+        if not record.found:
+            return Verdict(Word.UNVERIFIED, f"The org's record does not settle this: {record.how}.", source=ORG)
+        return check(c, record)
+
+    return run
 
 
 def _cite(record: GrantRecord) -> str:
     return f"The org's record ({record.label()}, {record.how})"
 
 
-def read_only(c: Context) -> Verdict:
+@_on_entry
+def read_only(c: Context, record: GrantRecord) -> Verdict:
     """READ-ONLY: every permission in the record is read."""
-    record = _found(c)
-    if isinstance(record, Verdict):
-        return record
     held = {
         f"{k}: {v}" for kind in ("organization", "repository", "other") for k, v in record.permissions(kind).items()
     }
@@ -45,11 +50,9 @@ def read_only(c: Context) -> Verdict:
     return _v(Word.PASS, f"{_cite(record)} lists only Read permissions: {', '.join(sorted(held)) or 'none'}.")
 
 
-def least_privilege(c: Context) -> Verdict:
+@_on_entry
+def least_privilege(c: Context, record: GrantRecord) -> Verdict:
     """LEAST-PRIVILEGE: nothing in the record beyond the profile's permissions (metadata is implied)."""
-    record = _found(c)
-    if isinstance(record, Verdict):
-        return record
     allowed_org = {**c.profile.organization_permissions, **c.profile.optional_organization_permissions}
     allowed_repo = {**c.profile.repository_permissions, "metadata": "read"}
     extra = [f"organization {k}: {v}" for k, v in record.permissions("organization").items() if k not in allowed_org]
@@ -60,22 +63,18 @@ def least_privilege(c: Context) -> Verdict:
     return _v(Word.PASS, f"{_cite(record)} holds no permission beyond the guide's.")
 
 
-def name(c: Context) -> Verdict:
+@_on_entry
+def name(c: Context, record: GrantRecord) -> Verdict:
     """NAME: the record's token_name."""
-    record = _found(c)
-    if isinstance(record, Verdict):
-        return record
     actual = record.entry.get("token_name")
     if actual == c.profile.token_name:
         return _v(Word.PASS, f"{_cite(record)} names the token {actual!r}.")
     return _v(Word.FAIL, f"{_cite(record)} names the token {actual!r}, not {c.profile.token_name!r}.")
 
 
-def repo_access(c: Context) -> Verdict:
+@_on_entry
+def repo_access(c: Context, record: GrantRecord) -> Verdict:
     """REPO-ACCESS: the record's repository_selection."""
-    record = _found(c)
-    if isinstance(record, Verdict):
-        return record
     actual, wanted = record.entry.get("repository_selection"), _SELECTION[c.profile.repository_access]
     if actual == wanted:
         return _v(Word.PASS, f"{_cite(record)} has repository_selection {actual!r}, as the guide asks.")
@@ -115,11 +114,9 @@ def resource_owner(c: Context) -> Verdict:
     return Verdict(Word.UNVERIFIED, f"The org's record does not settle this: {record.how}.", source=ORG)
 
 
-def lifetime_max(c: Context) -> Verdict:
+@_on_entry
+def lifetime_max(c: Context, record: GrantRecord) -> Verdict:
     """LIFETIME-MAX: expiry minus request creation (pending) or approval (granted), against the cap."""
-    record = _found(c)
-    if isinstance(record, Verdict):
-        return record
     cap = c.profile.max_lifetime_days
     expires = record.timestamp("token_expires_at")
     start_key = "created_at" if record.state == "request" else "access_granted_at"

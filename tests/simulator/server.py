@@ -10,6 +10,7 @@ import re
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -243,8 +244,11 @@ class GitHubSimulator:
             return self._error(404, "Not Found")
         if self.base_path and template in COPILOT:
             return self._error(404, "Not Found")  # GHES has no Copilot REST endpoints
-        handler = getattr(self, "_get_" + re.sub(r"\W+", "_", template.replace("{org}", "org")).strip("_"))
-        return handler(request)  # type: ignore[no-any-return]
+        return self._handler(template)(request)
+
+    def _handler(self, template: str) -> Callable[[Request], Response]:
+        """The `_get_...` method that answers a route template."""
+        return getattr(self, "_get_" + re.sub(r"\W+", "_", template.replace("{org}", "org")).strip("_"))  # type: ignore[no-any-return]
 
     def _fault(self, rule: dict[str, Any], request: Request, template: str) -> Response:
         """A misbehaving answer: an error status, a redirect, a body that is not JSON, a huge body, a wrong type."""
@@ -257,8 +261,7 @@ class GitHubSimulator:
             ctype = rule.get("content_type", "application/json; charset=utf-8")
             return Response(body, status=status, headers=self._common_headers(), content_type=ctype)
         if "content_type" in rule:  # the real answer, labelled with the wrong type
-            handler = getattr(self, "_get_" + re.sub(r"\W+", "_", template.replace("{org}", "org")).strip("_"))
-            response: Response = handler(request)
+            response = self._handler(template)(request)
             response.headers["Content-Type"] = rule["content_type"]
             return response
         return self._error(status, "Server Error")
