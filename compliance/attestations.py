@@ -1,4 +1,4 @@
-"""Attestations: a named person's signed-off statement, used only where API evidence left a requirement unverified."""
+"""Attestation files: a named person's signed-off statements, read and validated against their schema."""
 
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ from typing import Any
 
 import yaml
 
-from compliance.options import InputError
-from compliance.verdicts import Verdict, Word
+from compliance.model import UsageError, Word
 
-__all__ = ["SCHEMA", "Attestation", "apply_attestations", "load_attestations"]
+__all__ = ["SCHEMA", "Attestation", "load_attestations"]
 
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -71,18 +70,18 @@ def _parse(path: Path) -> tuple[Any, list[int]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
-        raise InputError(f"Cannot read --attestations {path}: {reason}.") from None
+        raise UsageError(f"Cannot read --attestations {path}: {reason}.") from None
     if path.suffix.lower() == ".toml":
         try:
             return tomllib.loads(text), _toml_lines(text)
         except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"--attestations {path} is not valid TOML ({exc}).") from None
+            raise UsageError(f"--attestations {path} is not valid TOML ({exc}).") from None
     try:
         return yaml.safe_load(text), _yaml_lines(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise InputError(f"--attestations {path} is not valid YAML{where}; fix its syntax.") from None
+        raise UsageError(f"--attestations {path} is not valid YAML{where}; fix its syntax.") from None
 
 
 def _plain(value: Any) -> Any:
@@ -98,7 +97,7 @@ def load_attestations(path: Path, known_ids: Collection[str]) -> tuple[list[Atte
     """Read and validate the file; bad entries are dropped with a line-precise warning, a bad file is an error."""
     data, lines = _parse(path)
     if not isinstance(data, dict) or not isinstance(data.get("attestations"), list):
-        raise InputError(f"--attestations {path} must hold a list named 'attestations' (see the README).")
+        raise UsageError(f"--attestations {path} must hold a list named 'attestations' (see the README).")
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(SCHEMA)
@@ -132,35 +131,3 @@ def load_attestations(path: Path, known_ids: Collection[str]) -> tuple[list[Atte
             )
         )
     return found, warnings
-
-
-def apply_attestations(
-    verdicts: dict[str, Verdict], attestations: list[Attestation], today: dt.date
-) -> tuple[dict[str, Verdict], list[str]]:
-    """Fill only `unverified` verdicts; never override evidence; ignore expired statements, saying so."""
-    out = dict(verdicts)
-    notes: list[str] = []
-    for a in attestations:
-        current = out[a.requirement]
-        where = f"line {a.line}" if a.line else a.requirement
-        if a.valid_until < today:
-            notes.append(
-                f"Attestation for {a.requirement} ({where}) by {a.attested_by} expired on {a.valid_until}; ignored."
-            )
-            continue
-        if current.word is not Word.UNVERIFIED:
-            conflict = current.word is Word.FAIL and a.verdict is not Word.FAIL
-            notes.append(
-                f"Attestation for {a.requirement} ({where}) by {a.attested_by} says {a.verdict.value}, but the "
-                f"evidence already {'proves fail' if conflict else f'gives {current.word.value}'}; the evidence "
-                "stands."
-            )
-            continue
-        out[a.requirement] = Verdict(
-            a.verdict,
-            f"Attested by {a.attested_by} on {a.attested_at} (valid until {a.valid_until}): {a.justification} "
-            f"Evidence: {a.evidence}. API evidence alone: {current.evidence}",
-            current.advice if a.verdict is not Word.PASS else "",
-            source="attestation",
-        )
-    return out, notes

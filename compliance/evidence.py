@@ -7,10 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from compliance.options import Target
-from compliance.token import TokenKind, TokenSource
+from compliance.model import Target, TokenKind, TokenSource
 
-__all__ = ["KEPT_HEADERS", "Evidence", "Failure", "NotSent", "Reply", "RequestRecord", "Result"]
+__all__ = ["KEPT_HEADERS", "Evidence", "Failure", "NotSent", "Reply", "RequestRecord", "Result", "login_of"]
 
 # Response headers that verdicts or the evidence appendix use; nothing else is kept.
 KEPT_HEADERS = (

@@ -1,38 +1,56 @@
-"""One run, start to finish: options in, evidence fetched once (live, recorded or replayed), verdicts out."""
+"""One run, start to finish: options in, evidence fetched once (live, recorded or replayed), the assessment out.
+
+The only module that imports both the gathering and the checking wing.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 from pathlib import Path
 
 from compliance import __version__
 from compliance.attestations import load_attestations
-from compliance.catalogue import Profile
-from compliance.evaluation import attest, evaluate
+from compliance.checks.evaluate import evaluate
 from compliance.evidence import Evidence, Failure
-from compliance.github import ATTEMPTS, GitHub
-from compliance.options import InputError, Mode, RunOptions, Target
-from compliance.probes import collect
-from compliance.recording import DEMO_CASSETTE, Recording, default_cassette, load_recording, recording, replaying
-from compliance.results import Assessment
-from compliance.verdicts import Settings
+from compliance.gather.cassettes import DEMO_CASSETTE, Recording, default_cassette, load_recording
+from compliance.gather.client import ATTEMPTS, GitHub
+from compliance.gather.collect import collect
+from compliance.gather.recorder import recording, replaying
+from compliance.inputs import RunOptions
+from compliance.model import Mode, Target, UsageError
+from compliance.profiles import Profile
+from compliance.report.assessment import Assessment
 
 __all__ = ["assess", "replay_source"]
 
 
 def assess(opts: RunOptions, profile: Profile) -> Assessment:
-    """Gather the evidence the mode calls for, evaluate every requirement, then apply attestations."""
+    """Gather the evidence the mode calls for, then evaluate every requirement with the attestations."""
     statements, warnings = (
         ([], [])
         if opts.attestations is None
         else load_attestations(opts.attestations, [r.id for r in profile.requirements])
     )
-    assessment = _replay(opts, profile) if opts.mode is Mode.REPLAY else _live(opts, profile)
-    verdicts, notes = attest(assessment.verdicts, profile, statements, assessment.evidence.now.date())
-    return dataclasses.replace(
-        assessment, verdicts=verdicts, notes=(*_reach_notes(assessment.evidence), *warnings, *notes)
+    recorded_at: dt.datetime | None
+    if opts.mode is Mode.REPLAY:
+        meta = load_recording(replay_source(opts))
+        evidence = _replay(opts, profile, meta)
+        settings, fingerprint, recorded_at, demo = meta.settings, meta.token_fingerprint, meta.recorded_at, meta.demo
+    else:
+        assert opts.token is not None  # options.resolve guarantees a token for live and record
+        evidence, recorded_at = _live(opts, profile)
+        settings, fingerprint, demo = opts.settings, opts.token.fingerprint, False
+    evaluation = evaluate(evidence, profile, settings, statements)
+    return Assessment(
+        profile=profile,
+        mode=opts.mode,
+        evidence=evidence,
+        evaluation=evaluation,
+        fingerprint=fingerprint,
+        recorded_at=recorded_at,
+        demo=demo,
+        notes=(*_reach_notes(evidence), *warnings, *evaluation.notes),
     )
 
 
@@ -47,11 +65,10 @@ def _reach_notes(evidence: Evidence) -> tuple[str, ...]:
     )
 
 
-def _live(opts: RunOptions, profile: Profile) -> Assessment:
-    assert opts.token is not None  # options.resolve guarantees a token for live and record
+def _live(opts: RunOptions, profile: Profile) -> tuple[Evidence, dt.datetime | None]:
+    """Evidence from GitHub itself, saved to a cassette in record mode; the recording time, if recorded."""
+    assert opts.token is not None
     now = dt.datetime.now(dt.UTC)
-    settings = Settings(opts.allow_no_expiration, opts.expiry_warning_days, opts.expected_owner)
-    meta = None
     timeout = opts.request_timeout
     app = GitHub(opts.target.api_url, opts.app_token, opts.max_wait, timeout=timeout) if opts.app_token else None
     tokens = tuple(t for t in (opts.token, opts.app_token) if t)
@@ -61,35 +78,25 @@ def _live(opts: RunOptions, profile: Profile) -> Assessment:
     ):
         if app is not None:
             stack.enter_context(app)
-        if opts.mode is Mode.RECORD:
-            meta = Recording(
-                path=opts.cassette or default_cassette(opts.target.org, now),
-                recorded_at=now,
-                org=opts.target.org,
-                api_url=opts.target.api_url,
-                profile=profile.id,
-                suite_version=__version__,
-                allow_no_expiration=settings.allow_no_expiration,
-                expiry_warning_days=settings.expiry_warning_days,
-                expected_owner=settings.expected_owner,
-                max_wait=opts.max_wait,
-                token_kind=opts.token.kind,
-                token_fingerprint=opts.token.fingerprint,
-                token_source=opts.token_source,
-                app_record=app is not None,
-            )
-            with recording(meta.path, tokens, meta):
-                evidence = collect(opts.target, client, now, opts.token.kind, opts.token_source, app)
-        else:
+        if opts.mode is not Mode.RECORD:
+            return collect(opts.target, client, now, opts.token.kind, opts.token_source, app), None
+        meta = Recording(
+            path=opts.cassette or default_cassette(opts.target.org, now),
+            recorded_at=now,
+            org=opts.target.org,
+            api_url=opts.target.api_url,
+            profile=profile.id,
+            suite_version=__version__,
+            settings=opts.settings,
+            max_wait=opts.max_wait,
+            token_kind=opts.token.kind,
+            token_fingerprint=opts.token.fingerprint,
+            token_source=opts.token_source,
+            app_record=app is not None,
+        )
+        with recording(meta.path, tokens, meta):
             evidence = collect(opts.target, client, now, opts.token.kind, opts.token_source, app)
-    return Assessment(
-        profile=profile,
-        mode=opts.mode,
-        evidence=evidence,
-        verdicts=evaluate(evidence, profile, settings),
-        fingerprint=opts.token.fingerprint,
-        recorded_at=meta.recorded_at if meta else None,
-    )
+        return evidence, now
 
 
 def replay_source(opts: RunOptions) -> Path:
@@ -99,7 +106,7 @@ def replay_source(opts: RunOptions) -> Path:
     if opts.target.org:
         found = sorted(Path("cassettes", opts.target.org).glob("*.yaml"))
         if not found:
-            raise InputError(
+            raise UsageError(
                 f"No cassette for {opts.target.org} under cassettes/{opts.target.org}/; pass --cassette "
                 "PATH, or record one with --mode record."
             )
@@ -107,34 +114,28 @@ def replay_source(opts: RunOptions) -> Path:
     return DEMO_CASSETTE
 
 
-def _replay(opts: RunOptions, profile: Profile) -> Assessment:
-    meta = load_recording(replay_source(opts))
+def _replay(opts: RunOptions, profile: Profile, meta: Recording) -> Evidence:
+    """Evidence served from the cassette only, with the network off and the recorded time as 'now'."""
     if opts.target.org and opts.target.org.lower() != meta.org.lower():
-        raise InputError(
+        raise UsageError(
             f"The cassette {meta.path} was recorded for {meta.org}, not {opts.target.org}; pass the "
             "matching --org or another --cassette."
         )
     if meta.profile != profile.id:
-        raise InputError(
+        raise UsageError(
             f"The cassette {meta.path} was recorded with profile {meta.profile}, not {profile.id}; pass "
             f"--profile {meta.profile}."
         )
-    target = Target(meta.org, meta.api_url)
     with (
         replaying(meta, ATTEMPTS),
         GitHub(meta.api_url, None, meta.max_wait) as client,
         GitHub(meta.api_url, None, meta.max_wait) as app,
     ):
-        evidence = collect(
-            target, client, meta.recorded_at, meta.token_kind, meta.token_source, app if meta.app_record else None
+        return collect(
+            Target(meta.org, meta.api_url),
+            client,
+            meta.recorded_at,
+            meta.token_kind,
+            meta.token_source,
+            app if meta.app_record else None,
         )
-    settings = Settings(meta.allow_no_expiration, meta.expiry_warning_days, meta.expected_owner)
-    return Assessment(
-        profile=profile,
-        mode=Mode.REPLAY,
-        evidence=evidence,
-        verdicts=evaluate(evidence, profile, settings),
-        fingerprint=meta.token_fingerprint,
-        recorded_at=meta.recorded_at,
-        demo=meta.demo,
-    )

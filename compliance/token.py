@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
+import stat
 import urllib.parse
-from dataclasses import dataclass
-from enum import Enum
+from collections.abc import Mapping
+from pathlib import Path
 
-__all__ = ["Token", "TokenKind", "TokenSource", "parse_token"]
+from compliance.model import TokenKind, TokenSource, UsageError
 
+__all__ = ["Token", "TokenShapeError", "parse_token", "read_app_token", "read_token"]
 
-class TokenKind(Enum):
-    """The credential types GitHub documents, told apart by their prefix."""
-
-    FINE_GRAINED = "fine-grained"
-    CLASSIC = "classic"
-    OAUTH = "oauth"
-    APP_USER = "app-user"
-    APP_INSTALLATION = "app-installation"
-    APP_REFRESH = "app-refresh"
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 _PREFIXES = {
@@ -79,22 +74,6 @@ class Token:
         raise TypeError("a Token cannot be pickled")
 
 
-@dataclass(frozen=True)
-class TokenSource:
-    """Where the token came from: an environment variable, or a file and its permission bits."""
-
-    env_var: str | None = None
-    file: str | None = None
-    file_mode: int | None = None
-    file_owned_by_user: bool | None = None
-    stripped_whitespace: bool = False
-
-    @property
-    def label(self) -> str:
-        """A human name for the source, safe to print."""
-        return f"file {self.file}" if self.file else f"environment variable {self.env_var}"
-
-
 class TokenShapeError(ValueError):
     """The text is not a GitHub token; the message never contains the text."""
 
@@ -111,3 +90,67 @@ def parse_token(text: str, where: str) -> tuple[Token, bool]:
             "check that you copied the whole fine-grained token."
         )
     return Token(stripped), stripped != text
+
+
+def read_token(
+    token_env: str, token_file: str | None, environ: Mapping[str, str]
+) -> tuple[Token | None, TokenSource | None]:
+    """The token under test from --token-file or the environment variable, with where it came from."""
+    if token_file:
+        path = Path(token_file).expanduser()
+        try:
+            text = path.read_text(encoding="utf-8")
+            info = path.stat()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+            raise UsageError(
+                f"Cannot read --token-file {token_file}: {reason}; check the path and its permissions."
+            ) from None
+        if not stat.S_ISREG(info.st_mode):
+            raise UsageError(
+                f"--token-file {token_file} is not a regular file; point it at the file holding the token."
+            )
+        token, stripped = _parse(text, f"--token-file {token_file}")
+        source = TokenSource(
+            file=str(path),
+            file_mode=stat.S_IMODE(info.st_mode),
+            file_owned_by_user=info.st_uid == os.getuid(),
+            stripped_whitespace=stripped,
+        )
+        return token, source
+    if not _ENV_NAME.fullmatch(token_env):
+        raise UsageError(f"--token-env {token_env!r} is not an environment variable name; use e.g. GITHUB_TOKEN.")
+    value = environ.get(token_env)
+    if value is None:
+        return None, None
+    token, stripped = _parse(value, f"The environment variable {token_env}")
+    return token, TokenSource(env_var=token_env, stripped_whitespace=stripped)
+
+
+def _parse(text: str, where: str) -> tuple[Token, bool]:
+    try:
+        return parse_token(text, where)
+    except TokenShapeError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def read_app_token(name: object, environ: Mapping[str, str]) -> Token | None:
+    """The GitHub App installation token that reads the org's grant record, if one is named."""
+    if not name:
+        return None
+    if not (isinstance(name, str) and _ENV_NAME.fullmatch(name)):
+        raise UsageError(f"--app-token-env {name!r} is not an environment variable name; use e.g. APP_TOKEN.")
+    value = environ.get(name)
+    if value is None:
+        raise UsageError(
+            f"--app-token-env names {name}, which is not set; export the GitHub App installation token "
+            "there (e.g. from actions/create-github-app-token)."
+        )
+    token, _ = _parse(value, f"The environment variable {name}")
+    if token.kind is not TokenKind.APP_INSTALLATION:
+        raise UsageError(
+            f"{name} holds a {token.kind.value} token, but the org's grant record needs a GitHub App "
+            "installation token (ghs_...) with the organization permissions Personal access tokens "
+            "and Personal access token requests (read)."
+        )
+    return token

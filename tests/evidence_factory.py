@@ -6,8 +6,7 @@ import datetime as dt
 from typing import Any
 
 from compliance.evidence import Evidence, Failure, Reply, Result
-from compliance.options import Target
-from compliance.token import TokenKind, TokenSource
+from compliance.model import Target, TokenKind, TokenSource
 
 NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
 ORG = "acme"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from compliance.recording import DEMO_CASSETTE
+from compliance.gather.cassettes import DEMO_CASSETTE
 from tests.conftest import CANARY, CLASSIC_CANARY, ORG, Runner, SuiteRun, assert_no_leak, leak_forms
 from tests.simulator import load_scenario, scenario_names
 from tests.simulator.demo import record_demo

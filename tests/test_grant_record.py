@@ -7,12 +7,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from compliance.catalogue import load_profile
-from compliance.verdicts import CHECKS
+from compliance.checks.registry import REGISTRY
+from compliance.profiles import load_profile
 from tests.conftest import APP_CANARY, CANARY, Runner, assert_no_leak
 from tests.simulator import GitHubSimulator, load_scenario
 
-MUSTS = [r.id for r in load_profile("milestone-copilot", CHECKS.keys()).requirements if r.level.value == "must"]
+MUSTS = [r.id for r in load_profile("milestone-copilot", REGISTRY.keys()).requirements if r.level.value == "must"]
 RECORD_DECIDED = ["READ-ONLY", "LEAST-PRIVILEGE", "NAME", "REPO-ACCESS", "APPROVED", "LIFETIME-MAX", "SERVICE-ACCOUNT"]
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from compliance.report import MARKDOWN_LIMIT
+from compliance.report.markdown import MARKDOWN_LIMIT
 from tests.conftest import CANARY, Runner, SuiteRun, assert_no_leak
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -6,12 +6,14 @@ import pickle
 
 import pytest
 
-from compliance.catalogue import load_profile
-from compliance.expiry import parse_expiration
-from compliance.options import InputError, Target, parse_api_url, resolve
-from compliance.remediation import token_template_url
-from compliance.token import Token, TokenKind, parse_token
-from compliance.verdicts import CHECKS
+from compliance.checks.facts import parse_expiration
+from compliance.checks.fixes import token_template_url
+from compliance.checks.registry import REGISTRY
+from compliance.inputs import parse_api_url, resolve
+from compliance.model import Target, TokenKind
+from compliance.model import UsageError as InputError
+from compliance.profiles import load_profile
+from compliance.token import Token, parse_token
 from tests.conftest import CANARY, leak_forms
 
 
@@ -73,7 +75,7 @@ def test_api_urls_accepted(url: str, expected: str) -> None:
 
 def test_target_kinds_and_token_links() -> None:
     """GHE.com links point at the tenant; GHES has no template links; github.com uses github.com."""
-    profile = load_profile("milestone-copilot", CHECKS.keys())
+    profile = load_profile("milestone-copilot", REGISTRY.keys())
     assert Target("acme", "https://api.octocorp.ghe.com").web_url == "https://octocorp.ghe.com"
     server = Target("acme", "https://ghe.example.com/api/v3")
     assert server.is_server

@@ -6,18 +6,18 @@ import datetime as dt
 
 import pytest
 
-from compliance.catalogue import load_profile
-from compliance.evaluation import evaluate
-from compliance.token import TokenKind, TokenSource
-from compliance.verdicts import CHECKS, Settings, Word
+from compliance.checks.evaluate import evaluate
+from compliance.checks.registry import REGISTRY
+from compliance.model import Settings, TokenKind, TokenSource, Word
+from compliance.profiles import load_profile
 from tests.evidence_factory import NOW, ORG, compliant_results, evidence, failure, reply
 
-PROFILE = load_profile("milestone-copilot", CHECKS.keys())
+PROFILE = load_profile("milestone-copilot", REGISTRY.keys())
 
 
 def verdicts(ev: object, **settings: object) -> dict[str, str]:
     result = evaluate(ev, PROFILE, Settings(**settings))  # type: ignore[arg-type]
-    return {k: v.word.value for k, v in result.items()}
+    return {f.requirement.id: f.verdict.word.value for f in result.findings}
 
 
 def word(rid: str, ev: object, **settings: object) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from vcr.serializers import yamlserializer
 
-from compliance.recording import DEMO_CASSETTE
+from compliance.gather.cassettes import DEMO_CASSETTE
 from tests.simulator.server import GitHubSimulator, load_scenario
 from tests.suite_command import suite_argv
 

@@ -1,9 +1,8 @@
-"""Recorded evidence: record a live run into a scrubbed vcrpy cassette, and replay one with the network off."""
+"""Recording and replaying traffic with vcrpy: scrubbed before it is written, the network off while replaying."""
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import json
 import logging
@@ -11,7 +10,6 @@ import os
 import socket
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,26 +17,14 @@ from urllib.parse import urlsplit
 import stamina
 import vcr
 import vcr.errors
-import yaml
 
 from compliance.evidence import KEPT_HEADERS
-from compliance.options import MAX_WAIT_LIMIT, InputError, parse_api_url
-from compliance.token import Token, TokenKind, TokenSource
+from compliance.gather.cassettes import META_KEY, Recording
+from compliance.model import UsageError
+from compliance.token import Token
 
-__all__ = [
-    "CASSETTE_SCHEMA",
-    "DEMO_CASSETTE",
-    "Recording",
-    "default_cassette",
-    "load_recording",
-    "recording",
-    "replaying",
-]
+__all__ = ["recording", "replaying"]
 
-CASSETTE_SCHEMA = 1
-DEMO_CASSETTE = Path(__file__).resolve().parent.parent / "cassettes" / "demo" / "compliant.yaml"
-_META_KEY = "copilot_token_compliance"
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _REQUEST_HEADERS = {"accept", "x-github-api-version", "user-agent"}
 _PERSONAL = {
     "email",
@@ -56,139 +42,6 @@ _PERSONAL = {
 }
 _SIGNED = {"download_links"}
 logging.getLogger("vcr").setLevel(logging.WARNING)  # vcrpy logs unscrubbed responses at INFO
-
-
-@dataclass(frozen=True)
-class Recording:
-    """A cassette's metadata: what was recorded, when, where, with which options and which token (by fingerprint)."""
-
-    path: Path
-    recorded_at: dt.datetime
-    org: str
-    api_url: str
-    profile: str
-    suite_version: str
-    allow_no_expiration: bool
-    expiry_warning_days: int
-    expected_owner: str | None
-    max_wait: float
-    token_kind: TokenKind | None
-    token_fingerprint: str | None
-    token_source: TokenSource | None
-    demo: bool = False
-    app_record: bool = False
-
-    def to_metadata(self) -> dict[str, Any]:
-        """The metadata block stored in the cassette."""
-        source = self.token_source
-        return {
-            "schema": CASSETTE_SCHEMA,
-            "recorded_at": self.recorded_at.isoformat(),
-            "org": self.org,
-            "api_url": self.api_url,
-            "profile": self.profile,
-            "suite_version": self.suite_version,
-            "options": {
-                "allow_no_expiration": self.allow_no_expiration,
-                "expiry_warning_days": self.expiry_warning_days,
-                "expected_owner": self.expected_owner,
-                "max_wait": self.max_wait,
-            },
-            "token": {
-                "kind": self.token_kind.value if self.token_kind else None,
-                "fingerprint": self.token_fingerprint,
-                "source": None
-                if source is None
-                else {
-                    "env_var": source.env_var,
-                    "file": source.file,
-                    "file_mode": source.file_mode,
-                    "file_owned_by_user": source.file_owned_by_user,
-                },
-            },
-            "demo": self.demo,
-            "app_record": self.app_record,
-        }
-
-
-def default_cassette(org: str, now: dt.datetime) -> Path:
-    """cassettes/<org>/<UTC date>.yaml."""
-    return Path("cassettes") / org / f"{now.astimezone(dt.UTC):%Y-%m-%d}.yaml"
-
-
-def _parse_metadata(path: Path, meta: Any) -> Recording:
-    if not isinstance(meta, dict) or not isinstance(meta.get("schema"), int):
-        raise InputError(
-            f"The cassette {path} was not recorded by this suite (it has no {_META_KEY} metadata); "
-            "record one with --mode record."
-        )
-    if meta["schema"] > CASSETTE_SCHEMA:
-        raise InputError(
-            f"The cassette {path} uses cassette schema {meta['schema']}, newer than this suite "
-            f"understands ({CASSETTE_SCHEMA}); upgrade copilot-token-compliance to replay it."
-        )
-    try:
-        options, token = meta["options"], meta["token"]
-        source = token.get("source")
-        recorded_at = dt.datetime.fromisoformat(meta["recorded_at"])
-        max_wait = float(options["max_wait"])
-        if recorded_at.utcoffset() is None or not 0 <= max_wait <= MAX_WAIT_LIMIT:
-            raise ValueError("recorded_at without a UTC offset, or max_wait out of range")
-        return Recording(
-            path=path,
-            recorded_at=recorded_at,
-            org=str(meta["org"]),
-            api_url=parse_api_url(str(meta["api_url"])),
-            profile=str(meta["profile"]),
-            suite_version=str(meta["suite_version"]),
-            allow_no_expiration=bool(options["allow_no_expiration"]),
-            expiry_warning_days=int(options["expiry_warning_days"]),
-            expected_owner=options.get("expected_owner"),
-            max_wait=max_wait,
-            token_kind=TokenKind(token["kind"]) if token.get("kind") else None,
-            token_fingerprint=token.get("fingerprint"),
-            token_source=None
-            if source is None
-            else TokenSource(
-                env_var=source.get("env_var"),
-                file=source.get("file"),
-                file_mode=source.get("file_mode"),
-                file_owned_by_user=source.get("file_owned_by_user"),
-            ),
-            demo=bool(meta.get("demo", False)),
-            app_record=bool(meta.get("app_record", False)),
-        )
-    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):  # InputError is a ValueError too
-        raise InputError(f"The cassette {path} has incomplete metadata; re-record it with --mode record.") from None
-
-
-def load_recording(path: Path) -> Recording:
-    """Validate a cassette file (YAML, interactions, our metadata) and return its metadata."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(
-            f"There is no cassette at {path}; check --cassette, or record one with --mode record."
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise InputError(f"Cannot read the cassette {path}: {reason}.") from None
-    try:
-        data = yaml.load(text, Loader=_SAFE_LOADER)
-    except yaml.YAMLError:
-        raise InputError(
-            f"The cassette {path} is not valid YAML (corrupt or truncated); re-record it with --mode record."
-        ) from None
-    if not isinstance(data, dict) or not isinstance(data.get("interactions"), list) or not data["interactions"]:
-        raise InputError(
-            f"The cassette {path} holds no recorded interactions (corrupt or truncated); re-record it "
-            "with --mode record."
-        )
-    metadata = data.get("metadata")
-    return _parse_metadata(path, metadata.get(_META_KEY) if isinstance(metadata, dict) else None)
-
-
-# -- scrubbing ------------------------------------------------------------------------------------------------------
 
 
 class _Scrubber:
@@ -286,10 +139,10 @@ def recording(path: Path, tokens: tuple[Token, ...], meta: Recording) -> Iterato
         with _vcr(scrubber, "once").use_cassette(str(tmp.resolve())) as cassette:
             yield
             scrubber.owner = _owner_login(cassette)
-            cassette.get_metadata(_META_KEY, meta.to_metadata())
+            cassette.get_metadata(META_KEY, meta.to_metadata())
         text = tmp.read_text(encoding="utf-8")
         if any(needle in text for token in tokens for needle in token.needles()):
-            raise InputError("Refusing to save the cassette: the token survived scrubbing (please report this).")
+            raise UsageError("Refusing to save the cassette: the token survived scrubbing (please report this).")
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -328,7 +181,7 @@ def replaying(meta: Recording, attempts: int) -> Iterator[None]:
     except vcr.errors.CannotOverwriteExistingCassetteException as exc:
         request = getattr(exc, "failed_request", None)
         what = f"{request.method} {urlsplit(request.uri).path}" if request is not None else "a request"
-        raise InputError(
+        raise UsageError(
             f"The cassette {meta.path} has no recorded answer for {what}; it was recorded with other "
             "options or another suite version, so re-record it with --mode record."
         ) from None

@@ -1,23 +1,13 @@
-"""Patterns across probes: what several refusals together mean, naming every cause GitHub cannot tell apart."""
+"""Refusal patterns across probes: what several refusals together mean, naming every cause GitHub cannot tell apart."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from compliance.evidence import Evidence, Reply
+from compliance.probes import ORG_PRIVATE
 
-__all__ = ["ORG_PRIVATE", "Diagnosis", "diagnose", "lifetime_refusal", "org_access_proof", "rejected"]
-
-# Probes that only an approved token owned by the org (resource owner) can read.
-ORG_PRIVATE = (
-    "membership",
-    "copilot_billing",
-    "copilot_seats",
-    "copilot_metrics",
-    "excess:administration",
-    "excess:secrets",
-    "excess:hooks",
-)
+__all__ = ["Diagnosis", "diagnose", "lifetime_refusal", "org_access_proof"]
 
 
 @dataclass(frozen=True)
@@ -31,11 +21,6 @@ class Diagnosis:
 def _reply(e: Evidence, name: str) -> Reply | None:
     result = e.get(name)
     return result if isinstance(result, Reply) else None
-
-
-def rejected(e: Evidence) -> bool:
-    """GitHub answered 401: the token does not authenticate."""
-    return any(isinstance(r, Reply) and r.status == 401 for r in e.results.values())
 
 
 def org_access_proof(e: Evidence) -> Reply | None:
@@ -58,21 +43,16 @@ def lifetime_refusal(e: Evidence) -> Reply | None:
     return None
 
 
-def _no_org_access(e: Evidence) -> bool:
+def _no_org_access(e: Evidence, proof: Reply | None, refusal: Reply | None) -> bool:
     sent = [e.get(n) for n in ORG_PRIVATE if e.get(n) is not None]
-    return (
-        bool(sent)
-        and all(isinstance(r, Reply) and r.refused for r in sent)
-        and org_access_proof(e) is None
-        and lifetime_refusal(e) is None
-    )
+    return bool(sent) and all(isinstance(r, Reply) and r.refused for r in sent) and proof is None and refusal is None
 
 
-def diagnose(e: Evidence) -> list[Diagnosis]:
-    """Every pattern that the evidence shows, most fundamental first."""
+def diagnose(e: Evidence, proof: Reply | None, refusal: Reply | None) -> list[Diagnosis]:
+    """Every pattern that the evidence shows, most fundamental first (given its org-access proof and refusal)."""
     org = e.target.org
     found: list[Diagnosis] = []
-    if rejected(e):
+    if any(isinstance(r, Reply) and r.status == 401 for r in e.results.values()):
         found.append(
             Diagnosis(
                 "token-rejected",
@@ -80,7 +60,6 @@ def diagnose(e: Evidence) -> list[Diagnosis]:
             )
         )
         return found
-    refusal = lifetime_refusal(e)
     if refusal is not None:
         found.append(
             Diagnosis(
@@ -89,7 +68,8 @@ def diagnose(e: Evidence) -> list[Diagnosis]:
                 "this token until it is regenerated with a shorter expiration.",
             )
         )
-    if _no_org_access(e):
+    no_access = _no_org_access(e, proof, refusal)
+    if no_access:
         found.append(
             Diagnosis(
                 "no-org-access",
@@ -100,13 +80,14 @@ def diagnose(e: Evidence) -> list[Diagnosis]:
                 "tokens and pending requests).",
             )
         )
-    found.extend(_copilot_patterns(e))
+    if not no_access and refusal is None:
+        found.extend(_copilot_patterns(e))
     return found
 
 
 def _copilot_patterns(e: Evidence) -> list[Diagnosis]:
     billing, membership = _reply(e, "copilot_billing"), _reply(e, "membership")
-    if billing is None or billing.ok or _no_org_access(e) or lifetime_refusal(e) is not None:
+    if billing is None or billing.ok:
         return []
     role = membership.body.get("role") if membership and membership.ok and isinstance(membership.body, dict) else None
     if role is not None and role != "admin":

@@ -1,4 +1,4 @@
-"""Verdicts from the org's grant record (GitHub App evidence): decisive where the token alone is not."""
+"""Org-record checks: verdicts from the org's grant record (GitHub App evidence), decisive where the token is not."""
 
 from __future__ import annotations
 
@@ -6,14 +6,27 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 
+from compliance.checks.context import Context
+from compliance.checks.grant_record import GrantRecord
 from compliance.evidence import Reply
-from compliance.grants import MEMBERSHIP, GrantRecord
-from compliance.verdicts import Context, Verdict, Word
+from compliance.model import Source, Verdict, Word
+from compliance.probes import MEMBERSHIP
 
-__all__ = ["RECORD_CHECKS", "record_disagreement"]
+__all__ = [
+    "approved",
+    "least_privilege",
+    "lifetime_max",
+    "name",
+    "owner_membership",
+    "read_only",
+    "record_disagreement",
+    "repo_access",
+    "resource_owner",
+    "service_account",
+]
 
 _SELECTION = {"public": "none", "none": "none", "all": "all"}
-ORG = "org-record"
+ORG = Source.ORG_RECORD
 
 
 def _v(word: Word, text: str, advice: str = "") -> Verdict:
@@ -25,7 +38,7 @@ def _on_entry(check: Callable[[Context, GrantRecord], Verdict]) -> Callable[[Con
 
     @functools.wraps(check)
     def run(c: Context) -> Verdict:
-        record = c.record
+        record = c.facts.record
         assert record is not None
         if not record.found:
             return Verdict(Word.UNVERIFIED, f"The org's record does not settle this: {record.how}.", source=ORG)
@@ -87,7 +100,7 @@ def repo_access(c: Context, record: GrantRecord) -> Verdict:
 
 def approved(c: Context) -> Verdict:
     """APPROVED: a grant means approved, a pending request means not yet; neither means not admitted."""
-    record = c.record
+    record = c.facts.record
     assert record is not None
     if record.state == "grant":
         return _v(Word.PASS, f"{_cite(record)}: the org has approved this token.")
@@ -101,7 +114,7 @@ def approved(c: Context) -> Verdict:
 
 def resource_owner(c: Context) -> Verdict:
     """RESOURCE-OWNER: only tokens whose resource owner is the org appear in its record."""
-    record = c.record
+    record = c.facts.record
     assert record is not None
     if record.found:
         return _v(Word.PASS, f"{_cite(record)}: only tokens whose resource owner is {c.org} appear there.")
@@ -139,7 +152,7 @@ def lifetime_max(c: Context, record: GrantRecord) -> Verdict:
 
 def service_account(c: Context) -> Verdict | None:
     """SERVICE-ACCOUNT: the record's owner against --expected-owner (nothing to add without it)."""
-    record = c.record
+    record = c.facts.record
     expected = c.settings.expected_owner
     if record is None or not record.found or expected is None:
         return None
@@ -166,28 +179,9 @@ def owner_membership(c: Context) -> Verdict | None:
     )
 
 
-RECORD_CHECKS: dict[str, Callable[[Context], Verdict | None]] = {
-    "READ-ONLY": read_only,
-    "LEAST-PRIVILEGE": least_privilege,
-    "NAME": name,
-    "REPO-ACCESS": repo_access,
-    "APPROVED": approved,
-    "RESOURCE-OWNER": resource_owner,
-    "LIFETIME-MAX": lifetime_max,
-    "SERVICE-ACCOUNT": service_account,
-    "OWNER-MEMBERSHIP": owner_membership,
-}
-_GRANTED = {
-    "MEMBERS-READ": "members",
-    "COPILOT-BUSINESS-READ": "organization_copilot_seat_management",
-    "COPILOT-METRICS": "organization_copilot_metrics",
-}
-
-
-def record_disagreement(c: Context, rid: str, token: Verdict) -> str:
-    """A sentence when the record grants a permission that the token's own requests were refused."""
-    record = c.record
-    perm = _GRANTED.get(rid)
+def record_disagreement(c: Context, perm: str | None, token: Verdict) -> str:
+    """A sentence when the record grants a permission (`perm`) that the token's own requests were refused."""
+    record = c.facts.record
     if record is None or not record.found or perm is None or token.word not in (Word.FAIL, Word.WARN):
         return ""
     granted = record.permissions("organization").get(perm)

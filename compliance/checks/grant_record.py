@@ -1,4 +1,4 @@
-"""The org's own record of a fine-grained token (GitHub App only): find this token's grant or request, read it."""
+"""Matching the token to its entry in the org's grant record (read with a GitHub App token): grant or request."""
 
 from __future__ import annotations
 
@@ -7,13 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from compliance.evidence import Evidence, Failure, NotSent, Reply, login_of
-from compliance.expiry import HEADER, parse_expiration
+from compliance.probes import GRANTS, REQUESTS
 
-__all__ = ["GRANTS", "MEMBERSHIP", "REQUESTS", "GrantRecord", "find_record"]
+__all__ = ["GrantRecord", "find_record"]
 
-GRANTS = "app:grants"
-REQUESTS = "app:requests"
-MEMBERSHIP = "app:membership"
 _RECENT = dt.timedelta(hours=1)
 
 
@@ -81,8 +78,8 @@ def _narrow(
     return entries, used
 
 
-def find_record(e: Evidence, token_name: str) -> GrantRecord | None:
-    """Match the token to its grant or pending request; None when no App token was used."""
+def find_record(e: Evidence, token_name: str, expires: dt.datetime | None, known: bool) -> GrantRecord | None:
+    """Match the token to its grant or pending request (expiry used when `known`); None without an App token."""
     grants_result, requests_result = e.get(GRANTS), e.get(REQUESTS)
     if grants_result is None and requests_result is None:
         return None
@@ -94,17 +91,7 @@ def find_record(e: Evidence, token_name: str) -> GrantRecord | None:
     grants, requests = _entries(grants_result), _entries(requests_result)
     if grants is None or requests is None:
         return GrantRecord("unavailable", "the org's record answered with an unexpected shape")
-    user = e.get("user")
-    owner = login_of(user)
-    expires, known = None, False
-    if isinstance(user, Reply) and user.ok:
-        try:
-            expires = parse_expiration(user.headers[HEADER]) if HEADER in user.headers else None
-            known = True
-        except ValueError:
-            known = False
-        if expires is not None and abs((expires - e.now).total_seconds()) < 120:
-            known = False  # the header carried the response time (google/go-github#3708): not an expiry
+    owner = login_of(e.get("user"))
     for state, entries in (("grant", grants), ("request", requests)):
         mine = [x for x in entries if (x.get("owner") or {}).get("login") == owner]
         found, used = _narrow(mine, expires, known, token_name, e.now)

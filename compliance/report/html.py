@@ -1,20 +1,16 @@
-"""The human report: overall verdict, run facts, requirement matrix and evidence appendix, as HTML and Markdown."""
+"""The HTML summary: overall verdict, run facts, requirement matrix and evidence appendix, server-rendered."""
 
 from __future__ import annotations
 
 import datetime as dt
 from html import escape
 
-from compliance import __version__
-from compliance.catalogue import Requirement
 from compliance.evidence import Reply
-from compliance.options import Mode
-from compliance.results import Assessment, overall, remediation_for
-from compliance.verdicts import Word
+from compliance.model import Word
+from compliance.report.assessment import Assessment, run_facts
 
-__all__ = ["MARKDOWN_LIMIT", "html_summary", "markdown", "run_facts"]
+__all__ = ["SYMBOL", "html_summary"]
 
-MARKDOWN_LIMIT = 64 * 1024
 SYMBOL = {
     Word.PASS: "✔",
     Word.FAIL: "✘",
@@ -32,37 +28,8 @@ _SHOWN_HEADERS = (
 )
 
 
-def run_facts(a: Assessment, generated_at: dt.datetime) -> list[tuple[str, str]]:
-    """The run's facts as label/value pairs: never the token, only its fingerprint."""
-    target = a.evidence.target
-    mode = a.mode.value
-    if a.mode is Mode.REPLAY and a.recorded_at:
-        mode += f" (recorded {a.recorded_at:%Y-%m-%d %H:%M} UTC)"
-    if a.demo:
-        mode += " - DEMO DATA, not your organization"
-    expires = a.expires_at
-    if expires:
-        left = int((expires - a.evidence.now).total_seconds() // 86400)
-        expiry = f"{expires:%Y-%m-%d %H:%M} UTC ({left} days left at {'recording' if a.recorded_at else 'check'} time)"
-    else:
-        expiry = "none seen (no expiry header)"
-    kind = a.evidence.token_kind
-    return [
-        ("Organization", target.org),
-        ("Profile", f"{a.profile.id} ({a.profile.title})"),
-        ("API URL", target.api_url),
-        ("Mode", mode),
-        ("Generated at", f"{generated_at:%Y-%m-%d %H:%M:%S} UTC"),
-        ("Suite version", __version__),
-        ("Token kind", kind.value if kind else "unknown"),
-        ("Token owner", a.owner or "unknown"),
-        ("Token expiry", expiry),
-        ("Token fingerprint", a.fingerprint or "none"),
-    ]
-
-
-def _links(req: Requirement, link: str | None) -> str:
-    refs = [f'<a href="{escape(u)}">{escape(u.split("//", 1)[-1].split("/", 1)[0])} docs</a>' for u in req.references]
+def _links(references: tuple[str, ...], link: str | None) -> str:
+    refs = [f'<a href="{escape(u)}">{escape(u.split("//", 1)[-1].split("/", 1)[0])} docs</a>' for u in references]
     if link:
         refs.append(f'<a href="{escape(link)}">pre-filled token settings</a>')
     return " · ".join(refs)
@@ -76,21 +43,19 @@ def _notes(a: Assessment) -> str:
 
 def html_summary(a: Assessment, generated_at: dt.datetime) -> str:
     """Server-rendered HTML (no JavaScript needed): banner, run facts, matrix, evidence appendix; all escaped."""
-    o = overall(a)
+    o = a.overall
     facts = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in run_facts(a, generated_at))
     rows = []
-    for req in a.profile.requirements:
-        v = a.verdicts[req.id]
-        fix = remediation_for(req, v, None)  # the token link is shown among the references below
-        fix_html = escape(fix)
+    for f in a.findings:
+        req, v = f.requirement, f.verdict
         rows.append(
             f'<tr class="v-{v.word.value}"><td class="rid">{escape(req.id)}</td><td>{escape(req.title)}</td>'
             f"<td>{escape(req.level.value)}</td>"
             f'<td class="verdict"><span class="badge">{SYMBOL[v.word]} {escape(v.word.value.upper())}</span>'
-            f'<div class="source">from {escape(v.source)}</div></td>'
+            f'<div class="source">from {escape(v.source.value)}</div></td>'
             f"<td>{escape(v.evidence)}</td>"
-            f'<td>{fix_html}<div class="refs">Guide step {escape(req.guide_step)} · '
-            f"{_links(req, a.token_link(req) if fix else None)}</div></td></tr>"
+            f'<td>{escape(f.fix)}<div class="refs">Guide step {escape(req.guide_step)} · '
+            f"{_links(req.references, f.token_link if f.fix else None)}</div></td></tr>"
         )
     appendix = []
     for result in a.evidence.results.values():
@@ -139,39 +104,3 @@ text-align:left;color:#111;font-size:13px}
 .v-warn .badge,.v-unverified .badge{color:#7a5a00}.v-not_applicable .badge{color:#555}
 .rid{font-family:monospace;white-space:nowrap}.refs,.source{font-size:11px;margin-top:4px}
 """
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def markdown(a: Assessment, generated_at: dt.datetime) -> str:
-    """A compact verdict table plus the fixes, under 64 KiB: for job summaries and ticket comments."""
-    o = overall(a)
-    facts = dict(run_facts(a, generated_at))
-    lines = [
-        f"## Copilot token compliance: {o.word}",
-        "",
-        f"{o.tally()}. Org `{facts['Organization']}`, profile `{a.profile.id}`, mode {facts['Mode']}, "
-        f"token {facts['Token kind']} owned by `{facts['Token owner']}`, expiry {facts['Token expiry']}, "
-        f"fingerprint `{facts['Token fingerprint']}`.",
-        "",
-        "| ID | Level | Verdict | Source | Evidence |",
-        "|---|---|---|---|---|",
-    ]
-    for req in a.profile.requirements:
-        v = a.verdicts[req.id]
-        evidence = v.evidence if len(v.evidence) <= 300 else v.evidence[:297] + "..."
-        lines.append(
-            f"| `{req.id}` | {req.level.value} | {SYMBOL[v.word]} {v.word.value} | {v.source} | {_md(evidence)} |"
-        )
-    if a.notes:
-        lines += ["", "### Notes", ""] + [f"- {_md(n)}" for n in a.notes]
-    fixes = [(req, a.remediation(req)) for req in a.profile.requirements if a.remediation(req)]
-    if fixes:
-        lines += ["", "### How to fix", ""]
-        lines += [f"- **{req.id}**: {_md(fix)}" for req, fix in fixes]
-    text = "\n".join(lines) + "\n"
-    if len(text.encode()) > MARKDOWN_LIMIT:
-        text = text.encode()[: MARKDOWN_LIMIT - 64].decode("utf-8", "ignore") + "\n\n(truncated)\n"
-    return text

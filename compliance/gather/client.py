@@ -1,32 +1,38 @@
-"""The HTTP side: a GET-only GitHub client with timeouts, retries and a bounded rate-limit wait."""
+"""The HTTP client: GET only, with timeouts, retries and a bounded rate-limit wait; it never raises for GitHub."""
 
 from __future__ import annotations
 
-import email.utils
-import json
 import os
-import re
 import ssl
 import threading
 import time
 from collections.abc import Generator
-from typing import Any
 
 import httpx
 import stamina
 
 from compliance import __version__
 from compliance.evidence import KEPT_HEADERS, Failure, Reply, RequestRecord, Result
-from compliance.options import DEFAULT_REQUEST_TIMEOUT, InputError
+from compliance.gather.answers import (
+    UnusableAnswer,
+    connect_reason,
+    next_link,
+    not_json_reason,
+    parse_json,
+    proxy_variables,
+    rate_limit_wait,
+    read_capped,
+    redirect_reason,
+    short_reason,
+)
+from compliance.model import UsageError
+from compliance.options import DEFAULT_REQUEST_TIMEOUT
 from compliance.token import Token
 
-__all__ = ["API_VERSION", "MAX_BODY_BYTES", "GitHub", "proxy_variables", "rate_limit_wait"]
+__all__ = ["API_VERSION", "ATTEMPTS", "GitHub"]
 
 API_VERSION = "2022-11-28"
-MAX_BODY_BYTES = 2 * 1024 * 1024
 ATTEMPTS = 3
-_PROXY_VARIABLES = ("https_proxy", "http_proxy", "all_proxy")
-_SECONDS = re.compile(r"[0-9]{1,12}")
 
 
 class _BearerAuth(httpx.Auth):
@@ -52,10 +58,6 @@ class _ServerError(Exception):
         self.reply = reply
 
 
-class _BadBody(Exception):
-    """An answer that arrived but cannot be used: too large, too slow, a redirect, or not JSON."""
-
-
 class _WaitBudget:
     """The total time the whole run may spend waiting for rate limits."""
 
@@ -69,36 +71,6 @@ class _WaitBudget:
                 return False
             self.left -= seconds
             return True
-
-
-def _response_time(reply: Reply) -> float:
-    """When GitHub answered, by its Date header (so replayed waits equal recorded ones), else now."""
-    try:
-        return email.utils.parsedate_to_datetime(reply.headers["date"]).timestamp()
-    except (KeyError, TypeError, ValueError, OverflowError):
-        return time.time()
-
-
-def rate_limit_wait(reply: Reply) -> float | None:
-    """Seconds GitHub asks us to wait, or None when the answer is not a rate limit."""
-    if reply.status not in (403, 429):
-        return None
-    now = _response_time(reply)
-    headers = reply.headers
-    retry_after = headers.get("retry-after", "").strip()
-    if retry_after:
-        if _SECONDS.fullmatch(retry_after):  # not str.isdigit(): that accepts "²", which float() refuses
-            return float(retry_after)
-        try:
-            return max(0.0, email.utils.parsedate_to_datetime(retry_after).timestamp() - now)
-        except (TypeError, ValueError, OverflowError):
-            return 60.0
-    if headers.get("x-ratelimit-remaining", "").strip() == "0":
-        reset = headers.get("x-ratelimit-reset", "").strip()
-        return max(1.0, float(reset) - now + 1) if _SECONDS.fullmatch(reset) else 60.0
-    if reply.status == 429 or "rate limit" in reply.message.lower():
-        return 60.0  # GitHub: without a hint, wait at least one minute
-    return None
 
 
 class GitHub:
@@ -153,14 +125,14 @@ class GitHub:
             )
         except _ServerError as exc:
             return Failure(shown, f"GitHub answered {exc.reply.status} {self._attempts} times")
-        except _BadBody as exc:
+        except UnusableAnswer as exc:
             return Failure(shown, str(exc))
         except httpx.TimeoutException as exc:
             return Failure(shown, f"timed out ({type(exc).__name__}) {self._attempts} times")
         except httpx.ConnectError as exc:
-            return Failure(shown, _connect_reason(exc))
+            return Failure(shown, connect_reason(exc))
         except httpx.TransportError as exc:
-            return Failure(shown, f"transport error ({type(exc).__name__}: {_short(exc)})")
+            return Failure(shown, f"transport error ({type(exc).__name__}: {short_reason(exc)})")
         raise AssertionError("unreachable")  # pragma: no cover
 
     def get_all(self, path: str, params: dict[str, str], max_pages: int = 10) -> Result:
@@ -169,7 +141,7 @@ class GitHub:
         if not isinstance(first, Reply) or not first.ok or not isinstance(first.body, list):
             return first
         items, page, pages = list(first.body), first, 1
-        while (nxt := _next_link(page.headers.get("link", ""))) is not None:
+        while (nxt := next_link(page.headers.get("link", ""))) is not None:
             if not nxt.startswith(self._api_url + "/"):
                 return Failure(first.path, f"a pagination link left the API ({nxt[:80]}); not followed")
             if pages >= max_pages:
@@ -195,12 +167,12 @@ class GitHub:
             with self._client.stream("GET", path, params=params) as response:
                 status = response.status_code
                 if response.is_redirect:
-                    raise _BadBody(_redirect_reason(response))
-                raw = _read_capped(response, deadline, self._timeout)
+                    raise UnusableAnswer(redirect_reason(response))
+                raw = read_capped(response, deadline, self._timeout)
                 content_type = response.headers.get("content-type", "")
-                body = _parse_json(raw, content_type)
+                body = parse_json(raw, content_type)
                 if response.is_success and status != 204 and body is None:
-                    raise _BadBody(_not_json_reason(status, content_type, raw))
+                    raise UnusableAnswer(not_json_reason(status, content_type, raw))
                 reply = Reply(
                     path=shown,
                     status=status,
@@ -216,20 +188,6 @@ class GitHub:
         if wait is not None:
             raise _RateLimited(reply, wait)
         return reply
-
-
-def _next_link(header: str) -> str | None:
-    """The rel="next" URL of a Link header."""
-    for part in header.split(","):
-        url, _, rest = part.partition(";")
-        if 'rel="next"' in rest.replace(" ", ""):
-            return url.strip().strip("<>")
-    return None
-
-
-def proxy_variables() -> list[str]:
-    """The proxy environment variables that are set (httpx honours them, as curl does)."""
-    return sorted(k for k in os.environ if k.lower() in _PROXY_VARIABLES and os.environ[k])
 
 
 def _client(api_url: str, token: Token | None, timeout: float) -> httpx.Client:
@@ -250,71 +208,12 @@ def _client(api_url: str, token: Token | None, timeout: float) -> httpx.Client:
         cert_vars = [k for k in ("SSL_CERT_FILE", "SSL_CERT_DIR") if os.environ.get(k)]
         where = " or ".join(f"{k}={os.environ[k]}" for k in cert_vars) or "the system's CA store"
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        raise InputError(
+        raise UsageError(
             f"Cannot load CA certificates from {where} ({reason}); point it at a PEM bundle or unset it."
         ) from None
     except (httpx.InvalidURL, ValueError, ImportError) as exc:
         proxies = ", ".join(proxy_variables()) or "the proxy settings"
-        raise InputError(
+        raise UsageError(
             f"{proxies} does not hold a usable proxy URL ({type(exc).__name__}); set it to e.g. "
             "http://proxy.example.com:3128 or unset it."
         ) from None
-
-
-def _connect_reason(exc: httpx.ConnectError) -> str:
-    text = _short(exc)
-    if "CERTIFICATE_VERIFY_FAILED" in text:
-        return (
-            f"TLS certificate verification failed ({text}); if the server uses a private CA, point "
-            "SSL_CERT_FILE at its PEM bundle"
-        )
-    proxies = proxy_variables()
-    via = f" (proxy settings in effect: {', '.join(proxies)})" if proxies else ""
-    return f"could not connect ({text}){via}"
-
-
-def _redirect_reason(response: httpx.Response) -> str:
-    location = httpx.URL(response.headers.get("location", ""))
-    where = f"{location.host}{location.path}"[:120] or "nowhere"
-    return (
-        f"GitHub answered {response.status_code} redirecting to {where}; redirects are not followed "
-        "(the token must not travel to another address), so check --api-url and --org"
-    )
-
-
-def _not_json_reason(status: int, content_type: str, raw: bytes) -> str:
-    shown = content_type.split(";")[0].strip() or "no content type"
-    if not raw:
-        return f"GitHub answered {status} with an empty body instead of JSON"
-    if "json" in shown.lower():
-        return f"GitHub answered {status} with a body that is not valid JSON ({len(raw)} bytes, cut short?)"
-    return (
-        f"GitHub answered {status} with {shown} instead of JSON; a proxy or login portal between you and "
-        "GitHub may have answered"
-    )
-
-
-def _read_capped(response: httpx.Response, deadline: float, timeout: float) -> bytes:
-    chunks, size = [], 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise _BadBody(f"answer body larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB; refused to read it")
-        if time.monotonic() > deadline:
-            raise _BadBody(f"the answer was still arriving after {timeout:g} s (--request-timeout); gave up")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _parse_json(raw: bytes, content_type: str) -> Any:
-    if not raw or "json" not in content_type.lower():
-        return None
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        return None
-
-
-def _short(exc: Exception) -> str:
-    text = str(exc) or type(exc).__name__
-    return text.splitlines()[0][:200]

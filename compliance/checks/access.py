@@ -1,0 +1,131 @@
+"""Org access checks: resource owner, approval, repository access and the owner's membership."""
+
+from __future__ import annotations
+
+from compliance.checks.context import (
+    REJECTED,
+    Context,
+    answer,
+    blocked,
+    error,
+    fail,
+    first_failure,
+    passed,
+    unverified,
+)
+from compliance.model import Verdict
+
+__all__ = ["check_approved", "check_owner_membership", "check_repo_access", "check_resource_owner"]
+
+
+def check_resource_owner(c: Context) -> Verdict:
+    """RESOURCE-OWNER: only a token owned by the org (and admitted by it) can read the org's private data."""
+    if c.facts.rejected:
+        return unverified(REJECTED)
+    proof = c.facts.org_access
+    if proof is not None:
+        return passed(
+            f"{proof.describe()}: {c.org} lets the token read its private data, so {c.org} is its resource "
+            "owner and admits fine-grained tokens."
+        )
+    refused_wholesale = blocked(c)
+    if refused_wholesale:
+        return refused_wholesale
+    broken = first_failure(c)
+    if broken:
+        return broken
+    return unverified(f"No request for {c.org}'s private data succeeded, so its resource ownership is not shown.")
+
+
+def check_approved(c: Context) -> Verdict:
+    """APPROVED: a pending token reads public resources only, so any private read proves approval."""
+    if c.facts.rejected:
+        return unverified(REJECTED)
+    proof = c.facts.org_access
+    if proof is not None:
+        return passed(
+            f"{proof.describe()}: a pending token reads public resources only, so this token is approved "
+            "(or needs no approval because its owner is an org owner)."
+        )
+    refused_wholesale = blocked(c)
+    if refused_wholesale:
+        return refused_wholesale
+    broken = first_failure(c)
+    if broken:
+        return broken
+    return unverified(
+        f"No request for {c.org}'s private data succeeded, so approval is not shown; "
+        + c.app_record
+        + " and its pending requests show it."
+    )
+
+
+def check_repo_access(c: Context) -> Verdict:
+    """REPO-ACCESS: a private repository must not be visible; silence proves something only if private ones exist."""
+    repos = answer(c, "private_repos")
+    if isinstance(repos, Verdict):
+        return repos
+    if not repos.ok or not isinstance(repos.body, list):
+        return error(f"{repos.describe()}: the repository list could not be read.")
+    visible = [r for r in repos.body if isinstance(r, dict) and r.get("private")]
+    wanted = c.profile.repository_access
+    if visible:
+        name = visible[0].get("full_name") or visible[0].get("name") or "?"
+        if wanted == "all":
+            return unverified(
+                f"{repos.describe()}: private repository {name} is visible, so access is not public-"
+                f"only, but only {c.app_record} tells All repositories from selected ones "
+                "(repository_selection).",
+                "Check Repository access on the token's settings page.",
+            )
+        return fail(
+            f"{repos.describe()}: the token sees private repository {name}; the guide asks for public "
+            "repositories only."
+        )
+    refused_wholesale = blocked(c)
+    if refused_wholesale:
+        return refused_wholesale
+    org = c.reply("org")
+    body = org.body if org and isinstance(org.body, dict) else {}
+    owned = body.get("owned_private_repos", body.get("total_private_repos"))
+    if isinstance(owned, int) and owned > 0:
+        if wanted == "all":
+            return fail(
+                f"{c.org} owns {owned} private repositories and {repos.describe()} lists none of them: the "
+                "token does not have All repositories."
+            )
+        return passed(f"{c.org} owns {owned} private repositories and {repos.describe()} lists none of them.")
+    return unverified(
+        f"{repos.describe()} lists no private repository, but {c.org}'s private repository count is not shown to "
+        f"this token (or it has none), so the repository selection cannot be observed; {c.app_record} shows "
+        "repository_selection.",
+        "Check Repository access on the token's settings page.",
+    )
+
+
+def check_owner_membership(c: Context) -> Verdict:
+    """OWNER-MEMBERSHIP: the owner's org role and state; Copilot billing is owner-only, which also proves the role."""
+    r = answer(c, "membership")
+    if isinstance(r, Verdict):
+        return r
+    if r.ok and isinstance(r.body, dict):
+        role, state = r.body.get("role"), r.body.get("state")
+        login = (r.body.get("user") or {}).get("login", "The token's owner")
+        if state != "active":
+            return fail(f"{r.describe()}: {login}'s membership of {c.org} is {state}, not active.")
+        if role == "admin" or c.evidence.target.is_server:
+            return passed(f"{r.describe()}: {login} is an active org member with role {role}.")
+        return fail(
+            f"{r.describe()}: {login} is an active org {role}, but GitHub shows Copilot billing and seats to "
+            "org owners only."
+        )
+    billing = c.reply("copilot_billing")
+    if billing is not None and billing.ok:
+        return passed(
+            f"{billing.describe()} and GitHub shows Copilot billing to org owners only, so the token's owner "
+            f"is an owner of {c.org}."
+        )
+    refused_wholesale = blocked(c)
+    if refused_wholesale:
+        return refused_wholesale
+    return unverified(f"{r.describe()}: the owner's role needs Members: Read to be read.")

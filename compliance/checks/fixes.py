@@ -1,0 +1,48 @@
+"""Fixes: the one fix text per verdict, and the pre-filled GitHub 'new token' link for a profile and org."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from compliance.catalogue import Requirement
+from compliance.checks.registry import TokenLink
+from compliance.model import Target, Verdict, Word
+from compliance.profiles import Profile
+
+__all__ = ["fix_text", "token_link", "token_template_url"]
+
+
+def token_template_url(web_url: str | None, profile: Profile, org: str, *, with_optional: bool = False) -> str | None:
+    """A 'new fine-grained token' link with the guide's name, description, owner, expiry and permissions."""
+    if web_url is None or not org:
+        return None
+    params = {
+        "name": profile.token_name,
+        "description": profile.token_description,
+        "target_name": org,
+        "expires_in": str(profile.expires_in_days),
+    }
+    params.update(profile.organization_permissions)
+    if with_optional:
+        params.update(profile.optional_organization_permissions)
+    params.update(profile.repository_permissions)
+    return f"{web_url}/settings/personal-access-tokens/new?{urlencode(params)}"
+
+
+def token_link(kind: TokenLink, target: Target, profile: Profile) -> str | None:
+    """The pre-filled token link a requirement's fix carries, if any."""
+    if kind is TokenLink.NONE:
+        return None
+    return token_template_url(
+        target.web_url, profile, target.org, with_optional=kind is TokenLink.NEW_TOKEN_WITH_OPTIONAL
+    )
+
+
+def fix_text(req: Requirement, verdict: Verdict) -> str:
+    """Specific advice first, then the catalogue's fix for a fail or warn; nothing for a pass or N/A."""
+    if verdict.word in (Word.PASS, Word.NOT_APPLICABLE):
+        return ""
+    parts = [verdict.advice] if verdict.advice else []
+    if verdict.word in (Word.FAIL, Word.WARN):
+        parts.append(req.remediation)
+    return " ".join(parts)

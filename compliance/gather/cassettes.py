@@ -1,0 +1,158 @@
+"""Cassette files: their metadata (what, when, where, which options and token fingerprint), path and validation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from compliance.inputs import MAX_WAIT_LIMIT, parse_api_url
+from compliance.model import Settings, TokenKind, TokenSource, UsageError
+
+__all__ = [
+    "CASSETTE_SCHEMA",
+    "DEMO_CASSETTE",
+    "META_KEY",
+    "SAFE_LOADER",
+    "Recording",
+    "default_cassette",
+    "load_recording",
+]
+
+CASSETTE_SCHEMA = 1
+DEMO_CASSETTE = Path(__file__).resolve().parent.parent / "demo" / "compliant.yaml"
+META_KEY = "copilot_token_compliance"
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Recording:
+    """A cassette's metadata: what was recorded, when, where, with which options and which token (by fingerprint)."""
+
+    path: Path
+    recorded_at: dt.datetime
+    org: str
+    api_url: str
+    profile: str
+    suite_version: str
+    settings: Settings
+    max_wait: float
+    token_kind: TokenKind | None
+    token_fingerprint: str | None
+    token_source: TokenSource | None
+    demo: bool = False
+    app_record: bool = False
+
+    def to_metadata(self) -> dict[str, Any]:
+        """The metadata block stored in the cassette."""
+        source = self.token_source
+        return {
+            "schema": CASSETTE_SCHEMA,
+            "recorded_at": self.recorded_at.isoformat(),
+            "org": self.org,
+            "api_url": self.api_url,
+            "profile": self.profile,
+            "suite_version": self.suite_version,
+            "options": {
+                "allow_no_expiration": self.settings.allow_no_expiration,
+                "expiry_warning_days": self.settings.expiry_warning_days,
+                "expected_owner": self.settings.expected_owner,
+                "max_wait": self.max_wait,
+            },
+            "token": {
+                "kind": self.token_kind.value if self.token_kind else None,
+                "fingerprint": self.token_fingerprint,
+                "source": None
+                if source is None
+                else {
+                    "env_var": source.env_var,
+                    "file": source.file,
+                    "file_mode": source.file_mode,
+                    "file_owned_by_user": source.file_owned_by_user,
+                },
+            },
+            "demo": self.demo,
+            "app_record": self.app_record,
+        }
+
+
+def default_cassette(org: str, now: dt.datetime) -> Path:
+    """cassettes/<org>/<UTC date>.yaml."""
+    return Path("cassettes") / org / f"{now.astimezone(dt.UTC):%Y-%m-%d}.yaml"
+
+
+def _parse_metadata(path: Path, meta: Any) -> Recording:
+    if not isinstance(meta, dict) or not isinstance(meta.get("schema"), int):
+        raise UsageError(
+            f"The cassette {path} was not recorded by this suite (it has no {META_KEY} metadata); "
+            "record one with --mode record."
+        )
+    if meta["schema"] > CASSETTE_SCHEMA:
+        raise UsageError(
+            f"The cassette {path} uses cassette schema {meta['schema']}, newer than this suite "
+            f"understands ({CASSETTE_SCHEMA}); upgrade copilot-token-compliance to replay it."
+        )
+    try:
+        options, token = meta["options"], meta["token"]
+        source = token.get("source")
+        recorded_at = dt.datetime.fromisoformat(meta["recorded_at"])
+        max_wait = float(options["max_wait"])
+        if recorded_at.utcoffset() is None or not 0 <= max_wait <= MAX_WAIT_LIMIT:
+            raise ValueError("recorded_at without a UTC offset, or max_wait out of range")
+        return Recording(
+            path=path,
+            recorded_at=recorded_at,
+            org=str(meta["org"]),
+            api_url=parse_api_url(str(meta["api_url"])),
+            profile=str(meta["profile"]),
+            suite_version=str(meta["suite_version"]),
+            settings=Settings(
+                allow_no_expiration=bool(options["allow_no_expiration"]),
+                expiry_warning_days=int(options["expiry_warning_days"]),
+                expected_owner=options.get("expected_owner"),
+            ),
+            max_wait=max_wait,
+            token_kind=TokenKind(token["kind"]) if token.get("kind") else None,
+            token_fingerprint=token.get("fingerprint"),
+            token_source=None
+            if source is None
+            else TokenSource(
+                env_var=source.get("env_var"),
+                file=source.get("file"),
+                file_mode=source.get("file_mode"),
+                file_owned_by_user=source.get("file_owned_by_user"),
+            ),
+            demo=bool(meta.get("demo", False)),
+            app_record=bool(meta.get("app_record", False)),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):  # UsageError is a ValueError too
+        raise UsageError(f"The cassette {path} has incomplete metadata; re-record it with --mode record.") from None
+
+
+def load_recording(path: Path) -> Recording:
+    """Validate a cassette file (YAML, interactions, our metadata) and return its metadata."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(
+            f"There is no cassette at {path}; check --cassette, or record one with --mode record."
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise UsageError(f"Cannot read the cassette {path}: {reason}.") from None
+    try:
+        data = yaml.load(text, Loader=SAFE_LOADER)
+    except yaml.YAMLError:
+        raise UsageError(
+            f"The cassette {path} is not valid YAML (corrupt or truncated); re-record it with --mode record."
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("interactions"), list) or not data["interactions"]:
+        raise UsageError(
+            f"The cassette {path} holds no recorded interactions (corrupt or truncated); re-record it "
+            "with --mode record."
+        )
+    metadata = data.get("metadata")
+    return _parse_metadata(path, metadata.get(META_KEY) if isinstance(metadata, dict) else None)

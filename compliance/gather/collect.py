@@ -1,0 +1,133 @@
+"""Sending the probe table: identity first (stop on 401), then one concurrent wave, each endpoint once."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import threading
+from collections.abc import Callable, Iterable, Sequence
+
+from compliance.evidence import Evidence, Failure, NotSent, Reply, RequestRecord, Result, login_of
+from compliance.gather.client import GitHub
+from compliance.model import Target, TokenKind, TokenSource, UsageError
+from compliance.probes import RECORD_PROBES, Probe, probes_for
+
+__all__ = ["MAX_CONCURRENCY", "collect"]
+
+MAX_CONCURRENCY = 10
+Job = Callable[[], tuple[str, Result]]
+
+
+def collect(
+    target: Target,
+    client: GitHub,
+    now: dt.datetime,
+    kind: TokenKind | None,
+    source: TokenSource | None,
+    app: GitHub | None = None,
+) -> Evidence:
+    """Send the probes (GET only, each once) and gather their results; stop after a 401 or a failed GET /user.
+
+    With `app` (a GitHub App client) the org's grant record is read too, in the same wave.
+    """
+    org = target.org
+    probes = probes_for(target.is_server)
+    results: dict[str, Result] = {}
+    halted: list[NotSent] = []  # why the rest is not sent: after a 401, or when GET /user failed
+
+    def send(probe: Probe) -> tuple[str, Result]:
+        path = probe.url_path(org)
+        if halted:
+            return probe.name, dataclasses.replace(halted[0], path=path)
+        result = client.get(path, probe.params or None)
+        if isinstance(result, Reply) and result.status == 401:
+            halted.append(NotSent(path, "GitHub rejected the token (401), so no further request was sent"))
+        return probe.name, result
+
+    def wave(batch: Iterable[Probe], extra: Sequence[Job] = ()) -> None:
+        todo: list[Job] = [lambda p=p: send(p) for p in batch] + list(extra)
+        results.update(_concurrently(todo, MAX_CONCURRENCY))
+
+    wave(p for p in probes if p.wave == 1)
+    _check_input(target, results)
+    user = results["user"]
+    if isinstance(user, Failure):  # GitHub is unreachable or unusable: asking nine more times proves nothing
+        halted.append(NotSent("", f"{user.describe()}, so no further request was sent", error=True))
+    owner = login_of(results["user"])
+    record_jobs = _record_jobs(app, org, owner) if app is not None and owner and not halted else []
+    wave((p for p in probes if p.wave == 2), record_jobs)
+    _check_input(target, results)
+    requests = list(client.requests) + (list(app.requests) if app is not None else [])
+    order = [p.url_path(org) for p in probes] + [p.url_path(org, owner) for p in RECORD_PROBES if owner]
+    return Evidence(
+        target=target,
+        token_kind=kind,
+        token_source=source,
+        now=now,
+        results=results,
+        requests=_in_probe_order(requests, order),
+    )
+
+
+def _concurrently(jobs: Sequence[Job], limit: int) -> list[tuple[str, Result]]:
+    """Run jobs on at most `limit` daemon threads; Ctrl-C returns at once instead of waiting out a slow request."""
+    done: list[tuple[str, Result] | BaseException | None] = [None] * len(jobs)
+    gate = threading.BoundedSemaphore(limit)
+
+    def work(i: int) -> None:
+        with gate:
+            try:
+                done[i] = jobs[i]()
+            except BaseException as exc:  # handed to the main thread below, which re-raises it
+                done[i] = exc
+
+    threads = [threading.Thread(target=work, args=(i,), daemon=True, name=f"probe-{i}") for i in range(len(jobs))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    results: list[tuple[str, Result]] = []
+    for item in done:
+        if isinstance(item, BaseException):
+            raise item
+        if item is not None:
+            results.append(item)
+    return results
+
+
+def _check_input(target: Target, results: dict[str, Result]) -> None:
+    """Turn answers that mean the input is wrong (not the token) into a usage error."""
+    user, org = results["user"], results.get("org")
+    api = target.api_url
+    if isinstance(user, Reply) and user.status == 404:
+        raise UsageError(
+            f"{api} does not look like a GitHub REST API (GET /user answered 404); for GitHub Enterprise Server "
+            "use https://HOST/api/v3."
+        )
+    if isinstance(user, Reply) and user.ok and isinstance(org, Reply) and org.status == 404:
+        raise UsageError(
+            f"GitHub has no organization named {target.org!r} at {api} (GET /orgs/{target.org} answered "
+            "404); check --org and --api-url."
+        )
+
+
+def _in_probe_order(records: list[RequestRecord], paths: list[str]) -> tuple[RequestRecord, ...]:
+    """Requests in probe order (retries together), not in the order concurrent answers arrived."""
+
+    def rank(record: RequestRecord) -> int:
+        path = record.path.split("?")[0]
+        return paths.index(path) if path in paths else len(paths)
+
+    return tuple(sorted(records, key=rank))
+
+
+def _record_jobs(app: GitHub, org: str, owner: str) -> list[Job]:
+    """The GitHub App's reads: the owner's grants and pending requests (every page), and the owner's membership."""
+
+    def read(probe: Probe) -> tuple[str, Result]:
+        path = probe.url_path(org, owner)
+        params = {k: v.format(owner=owner) for k, v in probe.params.items()}
+        return probe.name, app.get_all(path, params) if probe.paginated else app.get(path, params or None)
+
+    return [functools.partial(read, p) for p in RECORD_PROBES]

@@ -1,0 +1,1 @@
+"""The reporting wing: the assessment of one run, rendered as JSON, HTML, Markdown and the terminal table."""

@@ -1,0 +1,67 @@
+"""The JSON results of the contract, and atomic writing of every report file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from compliance.report.assessment import Assessment, iso
+
+__all__ = ["SCHEMA_VERSION", "to_json", "write_json", "write_text"]
+
+SCHEMA_VERSION = 1
+
+
+def to_json(a: Assessment, generated_at: dt.datetime) -> dict[str, Any]:
+    """The contract's JSON document: never a header value, never the token."""
+    kind = a.evidence.token_kind
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "org": a.evidence.target.org,
+        "profile": a.profile.id,
+        "mode": a.mode.value,
+        "api_url": a.evidence.target.api_url,
+        "generated_at": iso(generated_at),
+        "token": {
+            "kind": kind.value if kind else None,
+            "owner": a.owner,
+            "expires_at": iso(a.expires_at) if a.expires_at else None,
+            "fingerprint": a.fingerprint,
+        },
+        "recorded_at": iso(a.recorded_at) if a.recorded_at else None,
+        "overall": a.overall.word,
+        "demo": a.demo,
+        "requirements": [
+            {
+                "id": f.requirement.id,
+                "title": f.requirement.title,
+                "level": f.requirement.level.value,
+                "verdict": f.verdict.word.value,
+                "source": f.verdict.source.value,
+                "evidence": f.verdict.evidence,
+                "remediation": f.remediation,
+                "references": list(f.requirement.references),
+            }
+            for f in a.findings
+        ],
+        "notes": list(a.notes),
+        "requests": [{"method": r.method, "path": r.path, "status": r.status} for r in a.evidence.requests],
+    }
+
+
+def write_text(text: str, path: Path) -> None:
+    """Write atomically: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False) as fh:
+        fh.write(text)
+    os.chmod(fh.name, 0o644)  # reports hold no secret; mkstemp's 0600 would surprise whoever uploads them
+    os.replace(fh.name, path)
+
+
+def write_json(document: dict[str, Any], path: Path) -> None:
+    """Write the JSON document atomically."""
+    write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", path)

@@ -1,0 +1,67 @@
+"""The terminal's view: the header lines, each test's verdict word, and the closing verdict table at 80 columns."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from compliance.model import Mode, TokenSource, Word
+from compliance.report.assessment import Assessment
+
+__all__ = ["STATUS", "header_lines", "summary"]
+
+# pytest's (category, letter, word-and-markup) for each verdict word
+STATUS: dict[Word, tuple[str, str, tuple[str, dict[str, bool]]]] = {
+    Word.PASS: ("passed", ".", ("PASS", {"green": True})),
+    Word.FAIL: ("failed", "F", ("FAIL", {"red": True})),
+    Word.WARN: ("warned", "W", ("WARN", {"yellow": True})),
+    Word.UNVERIFIED: ("unverified", "u", ("UNVERIFIED", {"yellow": True})),
+    Word.ERROR: ("error", "E", ("ERROR", {"red": True})),
+    Word.NOT_APPLICABLE: ("not applicable", "n", ("N/A", {})),
+}
+_COLOURS = {Word.PASS: "green", Word.FAIL: "red", Word.ERROR: "red", Word.WARN: "yellow", Word.UNVERIFIED: "yellow"}
+_OVERALL_COLOURS = {"COMPLIANT": "green", "NOT COMPLIANT": "red", "INCOMPLETE": "yellow"}
+
+
+class Writer(Protocol):
+    """The part of pytest's terminal reporter the summary writes with."""
+
+    def write_sep(self, sep: str, title: str) -> Any: ...
+
+    def write(self, content: str, **markup: bool) -> Any: ...
+
+    def line(self, msg: str, **markup: bool) -> Any: ...
+
+
+def header_lines(a: Assessment, token: tuple[str, str, TokenSource] | None) -> list[str]:
+    """What is checked, where, and with which token (kind, fingerprint, source): the run's first lines."""
+    target = a.evidence.target
+    mode = a.mode.value
+    if a.recorded_at and a.mode is Mode.REPLAY:
+        mode += f" of a recording made {a.recorded_at:%Y-%m-%d %H:%M} UTC"
+    lines = [f"compliance: org {target.org}, profile {a.profile.id}, mode {mode}, API {target.api_url}"]
+    if a.demo:
+        lines.append("DEMO DATA - not your organization: a recording of the bundled GitHub simulator")
+    if token is not None:
+        kind, fingerprint, source = token
+        note = " (surrounding whitespace stripped)" if source.stripped_whitespace else ""
+        lines.append(f"token: {kind} {fingerprint} from {source.label}{note}")
+    return lines
+
+
+def summary(tr: Writer, a: Assessment, paths: list[str]) -> None:
+    """A compact verdict table, the overall verdict, the notes and the report paths, readable at 80 columns."""
+    tr.write_sep("=", "compliance verdicts")
+    for f in a.findings:
+        v = f.verdict
+        reason = v.evidence if len(v.evidence) <= 41 else v.evidence[:40] + "~"
+        markup = {_COLOURS[v.word]: True} if v.word in _COLOURS else {}
+        tr.write(f"{f.requirement.id:<22} ")
+        tr.write(f"{v.word.value:<15}", **markup)
+        tr.line(reason)
+    result = a.overall
+    tr.line(f"{result.word}: {result.tally()}", bold=True, **{_OVERALL_COLOURS[result.word]: True})
+    if result.unproven_musts:
+        tr.line("unproven musts: " + ", ".join(result.unproven_musts))
+    for note in a.notes:
+        tr.line(f"note: {note}", yellow=True)
+    tr.line("reports: " + ", ".join(paths))
