@@ -1,6 +1,6 @@
 """Regenerate the bundled demo cassette from the simulator's compliant scenario.
 
-Usage: python -m tests.simulator.demo [PATH]   (default: cassettes/demo/compliant.yaml)
+Usage: python -m tests.simulator.demo [PATH]   (default: compliance/demo/compliant.yaml)
 """
 
 from __future__ import annotations
