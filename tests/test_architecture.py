@@ -106,3 +106,13 @@ def test_no_two_modules_share_a_caption() -> None:
         caption = doc.splitlines()[0].split(":")[0].strip().lower()
         assert caption not in captions, f"{_module_name(path)} and {captions[caption]} share the caption {caption!r}"
         captions[caption] = _module_name(path)
+
+
+def test_only_run_imports_both_gather_and_checks() -> None:
+    """run.py is the one place where gathering meets checking."""
+    both = [
+        _module_name(p)
+        for p in MODULES
+        if {_room(t) for t in _imports(p)} >= {"compliance.gather", "compliance.checks"}
+    ]
+    assert both == ["compliance.run"]

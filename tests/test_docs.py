@@ -48,3 +48,17 @@ def test_relative_links_resolve(page: Path) -> None:
         if not (page.parent / target.split("#")[0]).exists():
             broken.append(target)
     assert not broken, f"{page.name} links to missing files: {broken}"
+
+
+def test_profile_examples_in_the_docs_load(tmp_path: Path) -> None:
+    """Every profile example in docs/profiles.md loads as documented."""
+    from compliance.checks.registry import REGISTRY
+    from compliance.profiles import load_profile
+
+    text = (REPO / "docs" / "profiles.md").read_text(encoding="utf-8")
+    examples = [block for block in re.findall(r"```toml\n(.*?)```", text, re.S) if "[profile]" in block]
+    assert examples
+    for i, block in enumerate(examples):
+        path = tmp_path / f"example{i}.toml"
+        path.write_text(block, encoding="utf-8")
+        assert load_profile(str(path), REGISTRY.keys()).requirements
