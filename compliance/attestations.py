@@ -82,6 +82,8 @@ def _parse(path: Path) -> tuple[Any, list[int]]:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise UsageError(f"--attestations {path} is not valid YAML{where}; fix its syntax.") from None
+    except ValueError:  # PyYAML builds unquoted dates itself and raises ValueError for one that does not exist
+        raise UsageError(f"--attestations {path} holds a date that does not exist; use YYYY-MM-DD.") from None
 
 
 def _plain(value: Any) -> Any:
@@ -91,6 +93,17 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def _dates(entry: dict[str, Any]) -> tuple[dt.date, dt.date] | str:
+    """The entry's two dates, or why one of them is not a real date."""
+    found = []
+    for key in ("attested_at", "valid_until"):
+        try:
+            found.append(dt.date.fromisoformat(entry[key]))
+        except ValueError:
+            return f"{key}: {entry[key]!r} is not a date that exists"
+    return found[0], found[1]
 
 
 def load_attestations(path: Path, known_ids: Collection[str]) -> tuple[list[Attestation], list[str]]:
@@ -113,6 +126,10 @@ def load_attestations(path: Path, known_ids: Collection[str]) -> tuple[list[Atte
             field = ".".join(str(p) for p in first.path) or "entry"
             warnings.append(f"{where}: attestation ignored: {field}: {first.message}.")
             continue
+        dates = _dates(entry)
+        if isinstance(dates, str):
+            warnings.append(f"{where}: attestation ignored: {dates}.")
+            continue
         if entry["requirement"] not in known_ids:
             warnings.append(
                 f"{where}: attestation ignored: {entry['requirement']} is not a requirement of this profile."
@@ -123,8 +140,8 @@ def load_attestations(path: Path, known_ids: Collection[str]) -> tuple[list[Atte
                 requirement=entry["requirement"],
                 verdict=Word(entry["verdict"]),
                 attested_by=entry["attested_by"],
-                attested_at=dt.date.fromisoformat(entry["attested_at"]),
-                valid_until=dt.date.fromisoformat(entry["valid_until"]),
+                attested_at=dates[0],
+                valid_until=dates[1],
                 justification=entry["justification"],
                 evidence=entry["evidence"],
                 line=line,

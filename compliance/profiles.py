@@ -204,7 +204,13 @@ def _fill(r: Requirement, fills: Mapping[str, str], where: str) -> Requirement:
     filled: dict[str, Any] = {}
     for name in _TEXT_FIELDS:
         text: str = getattr(r, name)
-        names = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+        try:
+            names = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+        except ValueError:
+            raise ProfileError(
+                f"The {name} of requirement {r.id} in the {where} has an unmatched brace; write {{{{ or }}}} for a "
+                "literal brace."
+            ) from None
         unknown = sorted(names - fills.keys())
         if unknown:
             raise ProfileError(
