@@ -81,6 +81,7 @@ class Verdict:
     evidence: str
     advice: str = ""
     source: Source = Source.TOKEN
+    cause: str = ""  # the named cause that explains it (a refusal GitHub named, or the run's headline cause)
 
 
 @dataclass(frozen=True)

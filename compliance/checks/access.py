@@ -10,16 +10,39 @@ from compliance.checks.context import (
     error,
     fail,
     first_failure,
+    not_applicable,
     passed,
     unverified,
 )
-from compliance.model import Verdict
+from compliance.model import TokenKind, Verdict, Word
 
 __all__ = ["check_approved", "check_owner_membership", "check_repo_access", "check_resource_owner"]
 
 
+def _not_fine_grained(c: Context) -> Verdict | None:
+    """Resource owner and approval are fine-grained token concepts: for any other kind they do not apply."""
+    kind = c.evidence.token_kind
+    if kind is None or kind is TokenKind.FINE_GRAINED:
+        return None
+    return not_applicable(
+        f"A {kind.value} token has no resource owner and needs no approval: both are fine-grained token concepts "
+        "(FINE-GRAINED fails for this token)."
+    )
+
+
+def _named_fail(c: Context, rid: str) -> Verdict | None:
+    """`fail` when the headline cause is a refusal whose message itself proves this requirement does not hold."""
+    found = c.facts.headline
+    if found is None or found.proves.get(rid) is not Word.FAIL:
+        return None
+    return Verdict(Word.FAIL, found.text, cause=found.cause)
+
+
 def check_resource_owner(c: Context) -> Verdict:
     """RESOURCE-OWNER: only a token owned by the org (and admitted by it) can read the org's private data."""
+    other = _not_fine_grained(c)
+    if other:
+        return other
     if c.facts.rejected:
         return unverified(REJECTED)
     proof = c.facts.org_access
@@ -28,7 +51,7 @@ def check_resource_owner(c: Context) -> Verdict:
             f"{proof.describe()}: {c.org} lets the token read its private data, so {c.org} is its resource "
             "owner and admits fine-grained tokens."
         )
-    refused_wholesale = blocked(c)
+    refused_wholesale = _named_fail(c, "RESOURCE-OWNER") or blocked(c)
     if refused_wholesale:
         return refused_wholesale
     broken = first_failure(c)
@@ -39,6 +62,9 @@ def check_resource_owner(c: Context) -> Verdict:
 
 def check_approved(c: Context) -> Verdict:
     """APPROVED: a pending token reads public resources only, so any private read proves approval."""
+    other = _not_fine_grained(c)
+    if other:
+        return other
     if c.facts.rejected:
         return unverified(REJECTED)
     proof = c.facts.org_access
@@ -65,6 +91,8 @@ def check_repo_access(c: Context) -> Verdict:
     repos = answer(c, "private_repos")
     if isinstance(repos, Verdict):
         return repos
+    if repos.refused and c.facts.headline is not None:
+        return Verdict(Word.UNVERIFIED, f"{repos.describe()}. {c.facts.headline.text}", cause=c.facts.headline.cause)
     if not repos.ok or not isinstance(repos.body, list):
         return error(f"{repos.describe()}: the repository list could not be read.")
     visible = [r for r in repos.body if isinstance(r, dict) and r.get("private")]

@@ -18,6 +18,7 @@ __all__ = [
     "blocked",
     "days",
     "error",
+    "explained",
     "fail",
     "first_failure",
     "not_applicable",
@@ -50,10 +51,6 @@ class Context:
     def app_record(self) -> str:
         """How to name the org's grant record in a sentence."""
         return APP_RECORD.format(org=self.org)
-
-    def diag(self, code: str) -> str:
-        """The sentence of the diagnosis with this code, or '' when the evidence does not show it."""
-        return next((d.text for d in self.facts.diagnoses if d.code == code), "")
 
     def reply(self, probe: str) -> Reply | None:
         """The probe's HTTP answer, if it got one."""
@@ -108,12 +105,20 @@ def answer(c: Context, probe: str) -> Reply | Verdict:
 
 
 def blocked(c: Context) -> Verdict | None:
-    """The unverified verdict forced when the org refuses the token wholesale, naming every cause."""
-    for code in ("lifetime-policy", "no-org-access"):
-        found = c.diag(code)
-        if found:
-            return unverified(found, "Resolve the cause named here, then re-run the suite.")
-    return None
+    """`unverified` naming the headline cause, when an org-wide refusal hides what a requirement needs."""
+    found = c.facts.headline
+    if found is None or found.cause == "token-rejected":
+        return None
+    return Verdict(Word.UNVERIFIED, found.text, cause=found.cause)
+
+
+def explained(c: Context, probe: str, reply: Reply) -> Verdict | None:
+    """A refusal the headline cause explains: fail if it stops the token for anyone, unverified if only from here."""
+    found = c.facts.explained(probe) if reply.refused else None
+    if found is None:
+        return None
+    word = Word.FAIL if found.blocks_token else Word.UNVERIFIED
+    return Verdict(word, f"{reply.describe()}. {found.text}", cause=found.cause)
 
 
 def first_failure(c: Context) -> Verdict | None:
@@ -123,8 +128,8 @@ def first_failure(c: Context) -> Verdict | None:
 
 
 def suffix(c: Context, *codes: str) -> str:
-    """The sentences of the named diagnoses the evidence shows, to append to an observation."""
-    found = [text for code in codes if (text := c.diag(code))]
+    """The sentences of the named Copilot diagnoses the evidence shows, to append to an observation."""
+    found = [d.text for d in c.facts.diagnoses if d.code in codes]
     return (" " + " ".join(found)) if found else ""
 
 

@@ -1,13 +1,19 @@
-"""Refusal patterns across probes: what several refusals together mean, naming every cause GitHub cannot tell apart."""
+"""Refusal patterns across probes: the one cause that explains the refusals, and what several together mean."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
+from compliance.checks.refusals import Refusal
 from compliance.evidence import Evidence, Reply
+from compliance.model import Word
 from compliance.probes import ORG_PRIVATE
 
-__all__ = ["Diagnosis", "diagnose", "lifetime_refusal", "org_access_proof"]
+__all__ = ["Diagnosis", "Headline", "copilot_patterns", "headline", "org_access_proof"]
+
+# Generic refusals: GitHub says no without naming a cause.
+_GENERIC = ("permission-missing", None)
 
 
 @dataclass(frozen=True)
@@ -16,6 +22,26 @@ class Diagnosis:
 
     code: str
     text: str
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The one cause that explains the run's refusals, its one fix, and what it proves; said once, at the top."""
+
+    cause: str
+    scope: str
+    text: str
+    fix: str
+    blocks_token: bool  # false: the token may be fine, the cause only hides it from here
+    source: str
+    proves: Mapping[str, Word] = field(default_factory=dict)
+    assumption: bool = False
+
+    @classmethod
+    def of(cls, refusal: Refusal) -> Headline:
+        """The headline a classified refusal makes."""
+        k = refusal.kind
+        return cls(k.cause, refusal.scope, refusal.text, refusal.fix, k.blocks_token, k.source, k.proves, k.assumption)
 
 
 def _reply(e: Evidence, name: str) -> Reply | None:
@@ -35,62 +61,50 @@ def org_access_proof(e: Evidence) -> Reply | None:
     return None
 
 
-def lifetime_refusal(e: Evidence) -> Reply | None:
-    """A refusal whose message says the org's maximum-lifetime policy blocks the token."""
-    for reply in e.results.values():
-        if isinstance(reply, Reply) and reply.status == 403 and "lifetime" in reply.message.lower():
-            return reply
-    return None
+def _cause(refusals: Mapping[str, Refusal], probe: str) -> str | None:
+    found = refusals.get(probe)
+    return found.cause if found else None
 
 
-def _no_org_access(e: Evidence, proof: Reply | None, refusal: Reply | None) -> bool:
-    sent = [e.get(n) for n in ORG_PRIVATE if e.get(n) is not None]
-    return bool(sent) and all(isinstance(r, Reply) and r.refused for r in sent) and proof is None and refusal is None
-
-
-def diagnose(e: Evidence, proof: Reply | None, refusal: Reply | None) -> list[Diagnosis]:
-    """Every pattern that the evidence shows, most fundamental first (given its org-access proof and refusal)."""
+def headline(e: Evidence, refusals: Mapping[str, Refusal], proof: Reply | None) -> Headline | None:
+    """The cause that explains every refusal: an org-wide refusal GitHub named, or the no-org-access pattern."""
+    named = next((r for r in refusals.values() if r.kind.org_wide), None)
+    if named is not None:
+        return Headline.of(named)
+    sent = [(n, e.get(n)) for n in ORG_PRIVATE if e.get(n) is not None]
+    generic = [n for n, r in sent if isinstance(r, Reply) and r.refused and _cause(refusals, n) in _GENERIC]
+    if not sent or len(generic) != len(sent) or proof is not None:
+        return None
     org = e.target.org
-    found: list[Diagnosis] = []
-    if any(isinstance(r, Reply) and r.status == 401 for r in e.results.values()):
-        found.append(
-            Diagnosis(
-                "token-rejected",
-                "GitHub answered 401 (Bad credentials): the token expired, was revoked, or was copied incompletely.",
-            )
-        )
-        return found
-    if refusal is not None:
-        found.append(
-            Diagnosis(
-                "lifetime-policy",
-                f"{refusal.describe()}: the org's maximum-lifetime policy blocks "
-                "this token until it is regenerated with a shorter expiration.",
-            )
-        )
-    no_access = _no_org_access(e, proof, refusal)
-    if no_access:
-        found.append(
-            Diagnosis(
-                "no-org-access",
-                f"Every request for {org}'s private data was refused while its public data was readable. GitHub "
-                f"answers this way when the token's resource owner is not {org}, when the token is still pending "
-                f"approval by an org owner, and when {org} does not allow fine-grained tokens; the token alone cannot "
-                "tell which. An org owner sees which under Organization settings > Personal access tokens (active "
-                "tokens and pending requests).",
-            )
-        )
-    if not no_access and refusal is None:
-        found.extend(_copilot_patterns(e))
-    return found
+    public = _reply(e, "org")
+    seen = f", while GET /orgs/{org} (public data) answered {public.status}" if public is not None and public.ok else ""
+    return Headline(
+        cause="no-org-access",
+        scope="token",
+        text=(
+            f"Every request for {org}'s private data was refused{seen}. GitHub answers this way when the token's "
+            f"resource owner is not {org}, and when the token is still pending approval by an org owner; the token "
+            "alone cannot tell which."
+        ),
+        fix=(
+            f"An org owner opens {org}'s Organization settings > Personal access tokens: approve the token's pending "
+            f"request there; if it is not listed, create the token again with {org} as Resource owner."
+        ),
+        blocks_token=True,
+        source="recorded/not_accessible_by_pat_403.json, recorded/not_found_404.json; GitHub's docs on pending tokens",
+    )
 
 
-def _copilot_patterns(e: Evidence) -> list[Diagnosis]:
+def copilot_patterns(e: Evidence, refusals: Mapping[str, Refusal]) -> list[Diagnosis]:
+    """What a refused Copilot billing request means, given the owner's role and GitHub's message."""
     billing, membership = _reply(e, "copilot_billing"), _reply(e, "membership")
     if billing is None or billing.ok:
         return []
+    named = refusals.get("copilot_billing")
+    if named is not None and named.cause not in _GENERIC:
+        return [Diagnosis(named.cause, f"{billing.describe()}: {named.text}")]
     role = membership.body.get("role") if membership and membership.ok and isinstance(membership.body, dict) else None
-    if role is not None and role != "admin":
+    if role is not None and role != "admin" and billing.refused:
         login = (membership.body.get("user") or {}).get("login", "the token's owner") if membership else ""
         return [
             Diagnosis(

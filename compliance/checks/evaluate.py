@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from compliance.attestations import Attestation
 from compliance.catalogue import Requirement
@@ -58,19 +58,20 @@ def evaluate(
     ctx = Context(evidence, profile, settings, derive(evidence, profile.token_name))
     verdicts = {req.id: _decide(REGISTRY[req.id], ctx) for req in profile.requirements}
     levels = {req.id: req.level for req in profile.requirements}
+    cause = ctx.facts.headline.cause if ctx.facts.headline else ""
     verdicts, notes = _attest(verdicts, attestations, evidence.now.date(), levels)
     findings = []
     for req in profile.requirements:
         verdict = _graded(verdicts[req.id], req.level)
-        link = token_link(REGISTRY[req.id].link, evidence.target, profile)
-        findings.append(Finding(req, verdict, fix_text(req, verdict), link))
+        link = None if verdict.cause else token_link(REGISTRY[req.id].link, evidence.target, profile)
+        findings.append(Finding(req, verdict, fix_text(req, verdict, cause), link))
     return Evaluation(ctx.facts, tuple(findings), tuple(notes))
 
 
 def _graded(verdict: Verdict, level: Level) -> Verdict:
     """The level rule: a `should` that does not hold warns instead of failing."""
     if verdict.word is Word.FAIL and level is Level.SHOULD:
-        return Verdict(Word.WARN, verdict.evidence, verdict.advice, verdict.source)
+        return replace(verdict, word=Word.WARN)
     return verdict
 
 
@@ -87,13 +88,12 @@ def _decide(row: Row, c: Context) -> Verdict:
         )
     if record is None:
         note = record_disagreement(c, row.granted, token)
-        return Verdict(token.word, token.evidence + note, token.advice, token.source) if note else token
+        return replace(token, evidence=token.evidence + note) if note else token
     if record.word not in _DECISIVE:
-        return Verdict(token.word, f"{token.evidence} {record.evidence}", token.advice, token.source)
+        return replace(token, evidence=f"{token.evidence} {record.evidence}")
     if token.word in _DECISIVE and token.word != record.word:
         if token.word is Word.FAIL:
-            text = token.evidence + f" The org's record disagrees: {record.evidence}"
-            return Verdict(Word.FAIL, text, token.advice, token.source)
+            return replace(token, evidence=token.evidence + f" The org's record disagrees: {record.evidence}")
         clash = f" The token's own answers disagree: {token.evidence}"
         return Verdict(record.word, record.evidence + clash, record.advice, record.source)
     return record

@@ -15,7 +15,7 @@ from compliance.checks.context import (
     stamp,
     unverified,
 )
-from compliance.model import Verdict
+from compliance.model import Verdict, Word
 
 __all__ = ["check_expiration_set", "check_expiry_headroom", "check_lifetime_max"]
 
@@ -57,9 +57,9 @@ def check_expiration_set(c: Context) -> Verdict:
 def check_lifetime_max(c: Context) -> Verdict:
     """LIFETIME-MAX: proven too long by an expiry beyond the cap or the org's own refusal; otherwise unknowable."""
     cap = c.profile.max_lifetime_days
-    refusal = c.facts.lifetime_refusal
+    refusal = c.facts.refusal("lifetime-policy")
     if refusal is not None:
-        return fail(f"{refusal.describe()}: the org refuses the token because its lifetime is too long.")
+        return Verdict(Word.FAIL, f"{refusal.reply.describe()}: {refusal.text}", cause=refusal.cause)
     expires = _expiry(c)
     if isinstance(expires, Verdict):
         return expires

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from compliance.checks.diagnosis import Diagnosis, diagnose, lifetime_refusal, org_access_proof
+from compliance.checks.diagnosis import Diagnosis, Headline, copilot_patterns, headline, org_access_proof
 from compliance.checks.grant_record import GrantRecord, find_record
+from compliance.checks.refusals import Refusal, classify
 from compliance.evidence import Evidence, Reply, login_of
 from compliance.model import TokenKind
 
@@ -74,9 +76,23 @@ class Facts:
     expiry: Expiry
     rejected: bool  # GitHub answered 401
     org_access: Reply | None  # the first answer that proves the org lets the token read its private data
-    lifetime_refusal: Reply | None  # a refusal that names the org's maximum-lifetime policy
-    diagnoses: tuple[Diagnosis, ...]
+    refusals: Mapping[str, Refusal]  # probe name -> the known refusal its answer is
+    headline: Headline | None  # the one cause that explains the refusals
+    diagnoses: tuple[Diagnosis, ...]  # what the Copilot refusals mean
     record: GrantRecord | None  # the org's record of this token; None without a GitHub App token
+
+    def refusal(self, cause: str) -> Refusal | None:
+        """The first answer classified as this cause."""
+        return next((r for r in self.refusals.values() if r.cause == cause), None)
+
+    def explained(self, probe: str) -> Headline | None:
+        """The headline, when it is an org-wide cause that explains this probe's refusal."""
+        refusal = self.refusals.get(probe)
+        if self.headline is None or (refusal is None and self.headline.cause != "no-org-access"):
+            return None
+        if refusal is not None and refusal.cause not in (self.headline.cause, "permission-missing"):
+            return None
+        return self.headline
 
 
 def derive(evidence: Evidence, token_name: str) -> Facts:
@@ -85,13 +101,21 @@ def derive(evidence: Evidence, token_name: str) -> Facts:
     # The grant record lists fine-grained tokens only; for any other kind it has nothing to say.
     fine = evidence.token_kind is TokenKind.FINE_GRAINED
     record = find_record(evidence, token_name, expiry.at, expiry.trusted) if fine else None
-    proof, refusal = org_access_proof(evidence), lifetime_refusal(evidence)
+    org = evidence.target.org
+    refusals = {
+        name: found
+        for name, result in evidence.results.items()
+        if isinstance(result, Reply) and (found := classify(result, org)) is not None
+    }
+    proof = org_access_proof(evidence)
+    head = headline(evidence, refusals, proof)
     return Facts(
         owner=login_of(evidence.get("user")),
         expiry=expiry,
         rejected=any(isinstance(r, Reply) and r.status == 401 for r in evidence.results.values()),
         org_access=proof,
-        lifetime_refusal=refusal,
-        diagnoses=tuple(diagnose(evidence, proof, refusal)),
+        refusals=refusals,
+        headline=head,
+        diagnoses=() if head else tuple(copilot_patterns(evidence, refusals)),
         record=record,
     )

@@ -38,10 +38,14 @@ def token_link(kind: TokenLink, target: Target, profile: Profile) -> str | None:
     )
 
 
-def fix_text(req: Requirement, verdict: Verdict) -> str:
-    """Specific advice first, then the catalogue's fix for a fail or warn; nothing for a pass or N/A."""
+def fix_text(req: Requirement, verdict: Verdict, headline: str = "") -> str:
+    """The one fix: a pointer to the headline cause, a named cause's own fix, or advice plus the catalogue's fix."""
     if verdict.word in (Word.PASS, Word.NOT_APPLICABLE):
         return ""
+    if verdict.cause and verdict.cause == headline:
+        return f"Fix the cause named at the top first ({headline}); this requirement is then checked again."
+    if verdict.cause:
+        return verdict.advice
     parts = [verdict.advice] if verdict.advice else []
     if verdict.word in (Word.FAIL, Word.WARN):
         parts.append(req.remediation)

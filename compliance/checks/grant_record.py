@@ -12,6 +12,9 @@ from compliance.probes import GRANTS, REQUESTS
 __all__ = ["GrantRecord", "find_record"]
 
 _RECENT = dt.timedelta(hours=1)
+# Assumption: no recording shows whether the expiry header equals the record's token_expires_at to the second, so
+# any two moments within an hour count as the same expiry (tokens of one owner rarely expire within the same hour).
+_EXPIRY_SLACK = dt.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -60,13 +63,20 @@ def _entries(result: Any) -> list[dict[str, Any]] | None:
     return None
 
 
+def _same_expiry(recorded: dt.datetime | None, header: dt.datetime | None) -> bool:
+    """The record's expiry and the header's name the same moment, within _EXPIRY_SLACK (or both say never)."""
+    if recorded is None or header is None:
+        return recorded is header
+    return abs(recorded - header) <= _EXPIRY_SLACK
+
+
 def _narrow(
     entries: list[dict[str, Any]], expires: dt.datetime | None, known: bool, name: str, now: dt.datetime
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """Narrow candidates by exact expiry (None = never), then name, then recent use; say which filters applied."""
+    """Narrow candidates by expiry (None = never), then name, then recent use; say which filters applied."""
     used: list[str] = []
     if known:
-        entries = [e for e in entries if _when(e.get("token_expires_at")) == expires]
+        entries = [e for e in entries if _same_expiry(_when(e.get("token_expires_at")), expires)]
         used.append("expiry")
     if len(entries) > 1 and any(e.get("token_name") == name for e in entries):
         entries = [e for e in entries if e.get("token_name") == name]

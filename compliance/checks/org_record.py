@@ -107,8 +107,6 @@ def approved(c: Context) -> Verdict:
     if record.state == "request":
         created = record.entry.get("created_at")
         return _v(Word.FAIL, f"{_cite(record)}: the token is still pending approval (requested {created}).")
-    if record.state == "none":
-        return _v(Word.FAIL, f"The org has neither approved nor received a request for this token: {record.how}.")
     return Verdict(Word.UNVERIFIED, f"The org's record does not settle this: {record.how}.", source=ORG)
 
 
@@ -118,22 +116,21 @@ def resource_owner(c: Context) -> Verdict:
     assert record is not None
     if record.found:
         return _v(Word.PASS, f"{_cite(record)}: only tokens whose resource owner is {c.org} appear there.")
-    if record.state == "none":
-        return _v(
-            Word.FAIL,
-            f"{record.how}: the token's resource owner is not {c.org}, or {c.org} does not allow "
-            "fine-grained tokens (either keeps it out of the record).",
+    if record.state == "none":  # another owner, a blocked org, or a record entry this suite could not match
+        return Verdict(
+            Word.UNVERIFIED,
+            f"The org's record does not settle this: {record.how}; a token owned by another resource owner is not "
+            f"listed there, but neither is one whose entry could not be matched.",
+            source=ORG,
         )
     return Verdict(Word.UNVERIFIED, f"The org's record does not settle this: {record.how}.", source=ORG)
 
 
 @_on_entry
 def lifetime_max(c: Context, record: GrantRecord) -> Verdict:
-    """LIFETIME-MAX: expiry minus request creation (pending) or approval (granted), against the cap."""
+    """LIFETIME-MAX: expiry minus creation (a pending request's created_at) proves it; minus approval, a lower bound."""
     cap = c.profile.max_lifetime_days
     expires = record.timestamp("token_expires_at")
-    start_key = "created_at" if record.state == "request" else "access_granted_at"
-    start = record.timestamp(start_key)
     if expires is None:
         if c.settings.allow_no_expiration:
             return _v(
@@ -141,13 +138,30 @@ def lifetime_max(c: Context, record: GrantRecord) -> Verdict:
                 f"{_cite(record)}: the token never expires, which --allow-no-expiration declares the org allows.",
             )
         return _v(Word.FAIL, f"{_cite(record)}: the token never expires, so its lifetime exceeds {cap} days.")
-    if start is None:
-        return Verdict(Word.UNVERIFIED, f"{_cite(record)} has no {start_key}.", source=ORG)
-    days = (expires - start) / dt.timedelta(days=1)
-    text = f"{_cite(record)}: token_expires_at {expires:%Y-%m-%d} minus {start_key} {start:%Y-%m-%d} is {days:.0f} days"
+    created, granted = record.timestamp("created_at"), record.timestamp("access_granted_at")
+    if created is not None:
+        days = (expires - created) / dt.timedelta(days=1)
+        text = f"{_cite(record)}: token_expires_at {expires:%Y-%m-%d} minus created_at {created:%Y-%m-%d} is {days:.0f} days"
+        return (
+            _v(Word.FAIL, f"{text}, over the {cap}-day maximum.")
+            if days > cap
+            else _v(Word.PASS, f"{text}, within the {cap}-day maximum.")
+        )
+    if granted is None:
+        return Verdict(Word.UNVERIFIED, f"{_cite(record)} has neither created_at nor access_granted_at.", source=ORG)
+    days = (expires - granted) / dt.timedelta(days=1)
+    text = (
+        f"{_cite(record)}: token_expires_at {expires:%Y-%m-%d} minus access_granted_at {granted:%Y-%m-%d} is "
+        f"{days:.0f} days; access_granted_at is when the org approved the token, not when it was created, so the "
+        "lifetime is at least that"
+    )
     if days > cap:
-        return _v(Word.FAIL, f"{text}, over the {cap}-day maximum.")
-    return _v(Word.PASS, f"{text}, within the {cap}-day maximum.")
+        return _v(Word.FAIL, f"{text}, already over the {cap}-day maximum.")
+    return Verdict(
+        Word.UNVERIFIED,
+        f"{text}, and may still be over the {cap}-day maximum if the token waited for approval.",
+        source=ORG,
+    )
 
 
 def service_account(c: Context) -> Verdict | None:

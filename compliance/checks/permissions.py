@@ -7,6 +7,7 @@ from compliance.checks.context import (
     answer,
     blocked,
     error,
+    explained,
     fail,
     not_applicable,
     passed,
@@ -15,7 +16,7 @@ from compliance.checks.context import (
     warn,
 )
 from compliance.evidence import Reply
-from compliance.model import TokenKind, Verdict
+from compliance.model import TokenKind, Verdict, Word
 from compliance.probes import EXCESS_PROBES
 
 __all__ = [
@@ -56,18 +57,16 @@ def check_members_read(c: Context) -> Verdict:
             f"{r.describe()} (role {r.body.get('role')}, state {r.body.get('state')}); this endpoint needs "
             "Members: Read."
         )
+    by_cause = explained(c, "membership", r)
+    if by_cause:
+        return by_cause
     if r.status == 403:
-        cause = (
-            suffix(c, "lifetime-policy", "no-org-access")
-            or " The token lacks the organization permission Members: Read."
-        )
-        return fail(r.describe() + "." + cause)
+        return fail(r.describe() + ". The token lacks the organization permission Members: Read.")
     if r.status == 404:
-        cause = suffix(c, "lifetime-policy", "no-org-access") or (
-            f" GitHub answers 404 when the token's owner is not a member of {c.org} or the token cannot reach "
-            f"{c.org}'s members."
+        return fail(
+            f"{r.describe()}. GitHub answers 404 when the token's owner is not a member of {c.org} or the token "
+            f"cannot reach {c.org}'s members."
         )
-        return fail(r.describe() + "." + cause)
     return error(f"{r.describe()}: unexpected answer.")
 
 
@@ -97,15 +96,15 @@ def check_copilot_business_read(c: Context) -> Verdict:
     refused = [r for r in (billing, seats) if not r.ok]
     if any(not r.refused for r in refused):
         return error("; ".join(r.describe() for r in refused) + ": unexpected answer.")
-    cause = suffix(
-        c,
-        "lifetime-policy",
-        "no-org-access",
-        "owner-not-org-owner",
-        "no-copilot-or-hidden",
-        "missing-copilot-permission",
-    )
-    return fail("; ".join(r.describe() for r in refused) + "." + cause)
+    by_cause = explained(c, "copilot_billing" if not billing.ok else "copilot_seats", refused[0])
+    if by_cause:
+        return by_cause
+    seen = "; ".join(r.describe() for r in refused)
+    named = c.facts.refusals.get("copilot_billing")
+    if named is not None and "COPILOT-BUSINESS-READ" in named.kind.proves:
+        return Verdict(Word.FAIL, f"{seen}. {named.text}", named.fix, cause=named.cause)
+    cause = suffix(c, "owner-not-org-owner", "no-copilot-or-hidden", "missing-copilot-permission")
+    return fail(seen + "." + cause)
 
 
 def check_least_privilege(c: Context) -> Verdict:
@@ -150,12 +149,14 @@ def check_copilot_metrics(c: Context) -> Verdict:
         " The guide says GitHub Copilot Business: Read covers metrics, but GitHub retired that API on "
         "2026-04-02; the reports now need Organization Copilot metrics: Read."
     )
-    if c.diag("no-org-access") or c.diag("lifetime-policy"):
-        return fail(r.describe() + "." + suffix(c, "lifetime-policy", "no-org-access"))
-    if r.status == 403 and "disabled" not in r.message.lower():
+    by_cause = explained(c, "copilot_metrics", r)
+    if by_cause:
+        return by_cause
+    named = c.facts.refusals.get("copilot_metrics")
+    if named is not None and "COPILOT-METRICS" in named.kind.proves:
+        return Verdict(Word.FAIL, f"{r.describe()}: {named.text}", named.fix, cause=named.cause)
+    if r.status == 403:
         return fail(f"{r.describe()}: the token lacks Organization Copilot metrics: Read.{outdated}")
-    if r.status in (403, 422) or "disabled" in r.message.lower():
-        return fail(f"{r.describe()}: the org's Copilot usage metrics policy is disabled.")
     if r.status == 404:
         return fail(
             f"{r.describe()}: the org's Copilot usage metrics policy is off, the org has no Copilot, or the "

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from compliance import __version__
+from compliance.checks.diagnosis import Headline
 from compliance.checks.evaluate import Evaluation, Finding
 from compliance.evidence import Evidence
 from compliance.model import Level, Mode, Verdict, Word
@@ -47,6 +48,11 @@ class Assessment:
     def expires_at(self) -> dt.datetime | None:
         """The expiry from the header, when present and readable."""
         return self.evaluation.facts.expiry.at
+
+    @property
+    def headline(self) -> Headline | None:
+        """The one cause that explains the run's refusals, and its fix."""
+        return self.evaluation.facts.headline
 
     @property
     def overall(self) -> Overall:

@@ -34,6 +34,16 @@ def to_json(a: Assessment, generated_at: dt.datetime) -> dict[str, Any]:
         },
         "recorded_at": iso(a.recorded_at) if a.recorded_at else None,
         "overall": a.overall.word,
+        "headline": None
+        if a.headline is None
+        else {
+            "cause": a.headline.cause,
+            "scope": a.headline.scope,
+            "text": a.headline.text,
+            "fix": a.headline.fix,
+            "source": a.headline.source,
+            "assumption": a.headline.assumption,
+        },
         "demo": a.demo,
         "requirements": [
             {

@@ -35,6 +35,16 @@ def _links(references: tuple[str, ...], link: str | None) -> str:
     return " · ".join(refs)
 
 
+def _headline(a: Assessment) -> str:
+    h = a.headline
+    if h is None:
+        return ""
+    return (
+        f'<div class="headline"><p><strong>Cause ({escape(h.cause)}):</strong> {escape(h.text)}</p>'
+        f"<p><strong>Fix:</strong> {escape(h.fix)}</p></div>"
+    )
+
+
 def _notes(a: Assessment) -> str:
     if not a.notes:
         return ""
@@ -78,6 +88,7 @@ def html_summary(a: Assessment, generated_at: dt.datetime) -> str:
         f'<div class="banner {o.css}"><strong>{escape(o.word)}</strong> — {escape(o.tally())}'
         + (f" · unproven musts: {escape(', '.join(o.unproven_musts))}" if o.unproven_musts else "")
         + "</div>"
+        + _headline(a)
         + _notes(a)
         + f'<h2>Run</h2><table class="facts">{facts}</table>'
         '<h2>Requirements</h2><table class="matrix"><thead><tr><th>ID</th><th>Requirement</th><th>Level</th>'
@@ -99,6 +110,7 @@ text-align:left;color:#111;font-size:13px}
 .banner{padding:10px 14px;font-size:18px;border:3px solid #333;color:#111}
 .banner.compliant{background:#d8f5d0}.banner.not-compliant{background:#f9d0d0}.banner.incomplete{background:#fff1c2}
 .demo{font-weight:bold;border:2px dashed #333;padding:6px}
+.headline{border:2px solid #333;border-top:0;padding:4px 14px;background:#fafafa;color:#111}
 .badge{font-weight:bold;white-space:nowrap}
 .v-pass .badge{color:#176b1b}.v-fail .badge,.v-error .badge{color:#a40000}
 .v-warn .badge,.v-unverified .badge{color:#7a5a00}.v-not_applicable .badge{color:#555}

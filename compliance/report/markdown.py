@@ -16,6 +16,13 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _headline(a: Assessment) -> list[str]:
+    """The one cause and its fix, before the table, never cut."""
+    if a.headline is None:
+        return []
+    return [f"**Cause ({a.headline.cause}):** {_md(a.headline.text)}", "", f"**Fix:** {_md(a.headline.fix)}", ""]
+
+
 def markdown(a: Assessment, generated_at: dt.datetime) -> str:
     """A compact verdict table plus the fixes, under 64 KiB: for job summaries and ticket comments."""
     o = a.overall
@@ -27,6 +34,7 @@ def markdown(a: Assessment, generated_at: dt.datetime) -> str:
         f"token {facts['Token kind']} owned by `{facts['Token owner']}`, expiry {facts['Token expiry']}, "
         f"fingerprint `{facts['Token fingerprint']}`.",
         "",
+        *_headline(a),
         "| ID | Level | Verdict | Source | Evidence |",
         "|---|---|---|---|---|",
     ]

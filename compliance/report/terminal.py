@@ -59,6 +59,9 @@ def summary(tr: Writer, a: Assessment, paths: list[str]) -> None:
         tr.write(f"{v.word.value:<15}", **markup)
         tr.line(reason)
     result = a.overall
+    if a.headline is not None:
+        tr.line(f"cause ({a.headline.cause}): {a.headline.text}", bold=True)
+        tr.line(f"fix: {a.headline.fix}")
     tr.line(f"{result.word}: {result.tally()}", bold=True, **{_OVERALL_COLOURS[result.word]: True})
     if result.unproven_musts:
         tr.line("unproven musts: " + ", ".join(result.unproven_musts))

@@ -1,10 +1,11 @@
-"""Refusal patterns across probes: the org-access proof, the lifetime refusal and the named diagnoses."""
+"""Refusal patterns across probes: the org-access proof, the headline cause and the Copilot diagnoses."""
 
 from __future__ import annotations
 
 import pytest
 
-from compliance.checks.diagnosis import diagnose, lifetime_refusal, org_access_proof
+from compliance.checks.diagnosis import org_access_proof
+from compliance.checks.facts import Facts, derive
 from compliance.evidence import Evidence, Reply, Result
 from compliance.probes import ORG_PRIVATE
 from tests.evidence_factory import ORG, compliant_results, evidence, failure, reply
@@ -22,14 +23,21 @@ def refused_everywhere(status: int = 403, **overrides: Result) -> Evidence:
     return evidence(results, **overrides)
 
 
+def facts(e: Evidence) -> Facts:
+    """The facts derived from the evidence."""
+    return derive(e, "Milestone's Copilot Token (read-only)")
+
+
 def codes(e: Evidence) -> list[str]:
-    """The diagnosis codes the evidence shows, in order."""
-    return [d.code for d in diagnose(e, org_access_proof(e), lifetime_refusal(e))]
+    """The headline cause, then the Copilot diagnosis codes the evidence shows, in order."""
+    f = facts(e)
+    return ([f.headline.cause] if f.headline else []) + [d.code for d in f.diagnoses]
 
 
 def texts(e: Evidence) -> str:
-    """Every diagnosis sentence, joined."""
-    return " ".join(d.text for d in diagnose(e, org_access_proof(e), lifetime_refusal(e)))
+    """The headline and every diagnosis sentence, joined."""
+    f = facts(e)
+    return " ".join(([f.headline.text] if f.headline else []) + [d.text for d in f.diagnoses])
 
 
 # --- org_access_proof -------------------------------------------------------------------------------------------
@@ -79,17 +87,18 @@ def test_public_org_read_is_no_proof() -> None:
     ("status", "body", "found"),
     [
         (403, LIFETIME, True),
-        (403, {"message": "Token LIFETIME exceeds the maximum"}, True),  # the match ignores case
+        (403, {"message": LIFETIME["message"].upper()}, True),  # the match ignores case
+        (403, {"message": "Token LIFETIME exceeds the maximum"}, False),  # only GitHub's own wording
         (404, LIFETIME, False),  # only a 403 is a policy refusal
         (403, REFUSED, False),
         (403, None, False),
     ],
 )
 def test_lifetime_refusal_needs_a_403_naming_lifetime(status: int, body: object, found: bool) -> None:
-    """Only a 403 whose message names the lifetime is the org's maximum-lifetime refusal."""
+    """Only a 403 in GitHub's lifetime-policy wording is the org's maximum-lifetime refusal."""
     refusal = reply(f"/orgs/{ORG}/copilot/billing", status, body)
-    got = lifetime_refusal(evidence(copilot_billing=refusal))
-    assert (got == refusal) is found
+    got = facts(evidence(copilot_billing=refusal)).refusal("lifetime-policy")
+    assert (got is not None and got.reply == refusal) is found
     assert found or got is None
 
 
@@ -112,19 +121,26 @@ def test_lifetime_policy_is_named_and_hides_the_copilot_patterns() -> None:
     """A lifetime refusal names the policy and the refused request; Copilot-specific guesses are left out."""
     e = evidence(copilot_billing=reply(f"/orgs/{ORG}/copilot/billing", 403, LIFETIME))
     assert codes(e) == ["lifetime-policy"]
-    assert f"GET /orgs/{ORG}/copilot/billing -> 403" in texts(e)
-    assert "maximum-lifetime policy blocks this token" in texts(e)
+    assert "refuses this token because its lifetime is longer than 366 days" in texts(e)
 
 
 @pytest.mark.parametrize("status", [403, 404])
-def test_every_private_read_refused_names_the_three_causes(status: int) -> None:
-    """All org-private reads refused: no-org-access, naming resource owner, pending approval and the org policy."""
+def test_every_private_read_refused_names_both_causes(status: int) -> None:
+    """All org-private reads refused in general terms: no-org-access, naming resource owner and pending approval."""
     e = refused_everywhere(status)
     assert codes(e) == ["no-org-access"]
     text = texts(e)
     assert f"Every request for {ORG}'s private data was refused" in text
-    for cause in (f"resource owner is not {ORG}", "pending approval", "does not allow fine-grained tokens"):
+    for cause in (f"resource owner is not {ORG}", "pending approval"):
         assert cause in text
+    assert f"GET /orgs/{ORG} (public data) answered 200" in text  # said only because it was seen
+
+
+def test_public_data_is_not_claimed_readable_unless_seen() -> None:
+    """When GET /orgs/{org} did not answer 200, the headline does not say public data was readable."""
+    e = refused_everywhere(org=reply(f"/orgs/{ORG}", 403, REFUSED))
+    assert codes(e) == ["no-org-access"]
+    assert "public data" not in texts(e)
 
 
 def test_one_private_read_that_failed_is_not_a_refusal_pattern() -> None:

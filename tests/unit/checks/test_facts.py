@@ -107,7 +107,10 @@ def test_compliant_facts() -> None:
     assert facts.expiry.at == NOW + dt.timedelta(days=360)
     assert not facts.rejected
     assert facts.org_access is not None and facts.org_access.path == f"/user/memberships/orgs/{ORG}"
-    assert facts.lifetime_refusal is None
+    assert {name: r.cause for name, r in facts.refusals.items()} == {
+        name: "permission-missing" for name in ("excess:administration", "excess:secrets", "excess:hooks")
+    }  # the negative probes' refusals, classified
+    assert facts.headline is None
     assert facts.diagnoses == ()
     assert facts.record is None  # no GitHub App evidence
 
@@ -117,7 +120,7 @@ def test_rejected_token() -> None:
     facts = derive(evidence({"user": user(401)}), NAME)
     assert facts.rejected
     assert facts.owner is None
-    assert [d.code for d in facts.diagnoses] == ["token-rejected"]
+    assert facts.headline is not None and facts.headline.cause == "token-rejected"
     assert not facts.expiry.answered
 
 
@@ -134,15 +137,22 @@ def test_every_private_read_refused_gives_no_proof_and_names_why() -> None:
         results[name] = reply(results[name].path, 403, {"message": "Resource not accessible"})  # type: ignore[union-attr]
     facts = derive(evidence(results), NAME)
     assert facts.org_access is None
-    assert [d.code for d in facts.diagnoses] == ["no-org-access"]
+    assert facts.headline is not None and facts.headline.cause == "no-org-access"
+    assert facts.diagnoses == ()  # the headline explains the Copilot refusals too
 
 
 def test_lifetime_refusal() -> None:
-    """A 403 naming the lifetime policy is recorded as the refusal and diagnosed."""
-    refusal = reply(f"/orgs/{ORG}/hooks", 403, {"message": "token lifetime is greater than 366 days"})
+    """A 403 in GitHub's lifetime-policy wording is classified, and its cause is the headline."""
+    message = (
+        "The 'acme' organization forbids access via a fine-grained personal access tokens if the token's "
+        "lifetime is greater than 90 days."
+    )
+    refusal = reply(f"/orgs/{ORG}/hooks", 403, {"message": message})
     facts = derive(evidence(excess__hooks=refusal), NAME)
-    assert facts.lifetime_refusal == refusal
-    assert "lifetime-policy" in [d.code for d in facts.diagnoses]
+    found = facts.refusal("lifetime-policy")
+    assert found is not None and found.reply == refusal
+    assert facts.headline is not None and facts.headline.cause == "lifetime-policy"
+    assert "longer than 90 days" in facts.headline.text
 
 
 def grant(eid: int, name: str, expires: dt.datetime | None) -> dict[str, Any]:
