@@ -141,12 +141,10 @@ def lifetime_max(c: Context, record: GrantRecord) -> Verdict:
     created, granted = record.timestamp("created_at"), record.timestamp("access_granted_at")
     if created is not None:
         days = (expires - created) / dt.timedelta(days=1)
-        text = f"{_cite(record)}: token_expires_at {expires:%Y-%m-%d} minus created_at {created:%Y-%m-%d} is {days:.0f} days"
-        return (
-            _v(Word.FAIL, f"{text}, over the {cap}-day maximum.")
-            if days > cap
-            else _v(Word.PASS, f"{text}, within the {cap}-day maximum.")
-        )
+        text = f"{_cite(record)}: token_expires_at {expires:%Y-%m-%d} minus created_at {created:%Y-%m-%d}"
+        if days > cap:
+            return _v(Word.FAIL, f"{text} is {days:.0f} days, over the {cap}-day maximum.")
+        return _v(Word.PASS, f"{text} is {days:.0f} days, within the {cap}-day maximum.")
     if granted is None:
         return Verdict(Word.UNVERIFIED, f"{_cite(record)} has neither created_at nor access_granted_at.", source=ORG)
     days = (expires - granted) / dt.timedelta(days=1)
