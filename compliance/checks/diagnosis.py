@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from compliance.checks.refusals import Refusal
+from compliance.checks.refusals import Refusal, fill, kind_of
 from compliance.evidence import Evidence, Reply
 from compliance.model import Word
 from compliance.probes import ORG_PRIVATE
@@ -78,20 +78,14 @@ def headline(e: Evidence, refusals: Mapping[str, Refusal], proof: Reply | None) 
     org = e.target.org
     public = _reply(e, "org")
     seen = f", while GET /orgs/{org} (public data) answered {public.status}" if public is not None and public.ok else ""
+    kind = kind_of("no-org-access")
     return Headline(
-        cause="no-org-access",
-        scope="token",
-        text=(
-            f"Every request for {org}'s private data was refused{seen}. GitHub answers this way when the token's "
-            f"resource owner is not {org}, and when the token is still pending approval by an org owner; the token "
-            "alone cannot tell which."
-        ),
-        fix=(
-            f"An org owner opens {org}'s Organization settings > Personal access tokens: approve the token's pending "
-            f"request there; if it is not listed, create the token again with {org} as Resource owner."
-        ),
-        blocks_token=True,
-        source="recorded/not_accessible_by_pat_403.json, recorded/not_found_404.json; GitHub's docs on pending tokens",
+        cause=kind.cause,
+        scope=kind.scope,
+        text=fill(kind.text, org=org, seen=seen),
+        fix=fill(kind.fix, org=org),
+        blocks_token=kind.blocks_token,
+        source=kind.source,
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from compliance.evidence import Reply
 from compliance.model import Word
 
-__all__ = ["Refusal", "RefusalKind", "classify", "known"]
+__all__ = ["Refusal", "RefusalKind", "classify", "fill", "kind_of", "known"]
 
 _DATA = Path(__file__).with_name("refusals.toml")
 
@@ -79,6 +79,16 @@ def known() -> tuple[RefusalKind, ...]:
 class _Fill(dict[str, str]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+
+def kind_of(cause: str) -> RefusalKind:
+    """The known refusal with this cause."""
+    return next(k for k in known() if k.cause == cause)
+
+
+def fill(text: str, **values: str) -> str:
+    """A sentence of the data file with the names it uses filled in (unknown names stay as written)."""
+    return text.format_map(_Fill(values))
 
 
 def classify(reply: Reply, org: str) -> Refusal | None:
