@@ -8,30 +8,25 @@ from typing import Any
 
 import pytest
 
-from compliance.token import Token
+from compliance.token import Masker, Token
 
 __all__ = ["Redactor"]
-
-MASK = "[token redacted]"
 
 
 class Redactor:
     """Replaces every known form of the token in text; installed for the run and removed afterwards."""
 
     def __init__(self, *tokens: Token) -> None:
-        self._needles = tuple(sorted((n for t in tokens for n in t.needles()), key=len, reverse=True))
+        self._masker = Masker(*tokens)
         self._previous: Callable[..., logging.LogRecord] | None = None
 
     def scrub(self, text: str) -> str:
-        """Return text with every form of the token masked."""
-        for needle in self._needles:
-            if needle in text:
-                text = text.replace(needle, MASK)
-        return text
+        """Return text with every form of the token, whole or in part, masked."""
+        return self._masker.mask(text)
 
     def install(self) -> None:
         """Mask the token in every log record at creation, so every handler sees the masked text."""
-        if not self._needles:
+        if not self._masker:
             return
         previous = logging.getLogRecordFactory()
         self._previous = previous
@@ -57,10 +52,13 @@ class Redactor:
 
     def report(self, rep: pytest.TestReport) -> None:
         """Mask the token in a test report's traceback and captured output."""
-        if not self._needles:
+        if not self._masker:
             return
-        if rep.longrepr is not None:
-            text = str(rep.longrepr)
+        longrepr = rep.longrepr
+        if isinstance(longrepr, tuple):  # a skip: (path, line, reason); JUnit and -v need the tuple kept
+            rep.longrepr = tuple(self.scrub(x) if isinstance(x, str) else x for x in longrepr)  # type: ignore[assignment]
+        elif longrepr is not None:
+            text = str(longrepr)
             clean = self.scrub(text)
             if clean != text:
                 rep.longrepr = clean

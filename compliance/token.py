@@ -13,7 +13,7 @@ from pathlib import Path
 
 from compliance.model import TokenKind, TokenSource, UsageError
 
-__all__ = ["Token", "TokenShapeError", "parse_token", "read_app_token", "read_token"]
+__all__ = ["MASK", "Masker", "Token", "TokenShapeError", "parse_token", "read_app_token", "read_token"]
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -72,6 +72,56 @@ class Token:
 
     def __reduce__(self) -> str:
         raise TypeError("a Token cannot be pickled")
+
+
+MASK = "[token redacted]"
+_RUN = re.compile(r"[A-Za-z0-9_+/=%.~-]{8,}")
+_WINDOW = 8  # a fragment this long of a token's secret part is masked wherever it stands
+
+
+class Masker:
+    """Masks tokens in text: every whole form, and any run holding 8 or more characters of one's secret part."""
+
+    def __init__(self, *tokens: Token) -> None:
+        forms = {form for token in tokens for form in token.needles()}
+        self._forms = tuple(sorted(forms, key=len, reverse=True))
+        self._windows = frozenset(
+            form[i : i + _WINDOW]
+            for token in tokens
+            for form, public in zip(token.needles(), _public_forms(token), strict=True)
+            for i in range(len(form) - _WINDOW + 1)
+            if i + _WINDOW > _common_prefix(form, public)
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self._forms)
+
+    def mask(self, text: str) -> str:
+        """The text with every form of the tokens, whole or in part, replaced by MASK."""
+        if not self._forms:
+            return text
+        for form in self._forms:
+            if form in text:
+                text = text.replace(form, MASK)
+        return _RUN.sub(self._fragment, text)
+
+    def _fragment(self, run: re.Match[str]) -> str:
+        word = run.group(0)
+        hit = any(word[i : i + _WINDOW] in self._windows for i in range(len(word) - _WINDOW + 1))
+        return MASK if hit else word
+
+
+def _public_forms(token: Token) -> tuple[str, ...]:
+    """The same encodings of the token's public prefix alone: they may show anywhere."""
+    prefix = next(p for p in _PREFIXES if token.reveal().startswith(p))
+    return Token(prefix).needles()
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
 
 
 class TokenShapeError(ValueError):

@@ -12,11 +12,14 @@ from typing import Any
 import httpx
 
 from compliance.evidence import Reply
+from compliance.token import Masker
 
 __all__ = [
     "MAX_BODY_BYTES",
+    "MAX_DEPTH",
     "UnusableAnswer",
     "connect_reason",
+    "masked",
     "next_link",
     "not_json_reason",
     "parse_json",
@@ -28,6 +31,7 @@ __all__ = [
 ]
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64  # GitHub's answers nest a few levels; hundreds is hostile
 _PROXY_VARIABLES = ("https_proxy", "http_proxy", "all_proxy")
 _SECONDS = re.compile(r"[0-9]{1,12}")
 
@@ -130,13 +134,40 @@ def read_capped(response: httpx.Response, deadline: float, timeout: float) -> by
 
 
 def parse_json(raw: bytes, content_type: str) -> Any:
-    """The JSON body, or None when it is not labelled or not valid JSON."""
+    """The JSON body, or None when it is not labelled or not valid JSON; refused when nested too deep to be GitHub's."""
     if not raw or "json" not in content_type.lower():
         return None
     try:
-        return json.loads(raw)
+        body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         return None
+    except RecursionError:
+        raise UnusableAnswer(f"the answer's JSON is nested deeper than {MAX_DEPTH} levels; GitHub's never is") from None
+    if _depth(body) > MAX_DEPTH:
+        raise UnusableAnswer(f"the answer's JSON is nested deeper than {MAX_DEPTH} levels; GitHub's never is")
+    return body
+
+
+def _depth(value: Any) -> int:
+    """How deeply a JSON value nests, counted without recursion."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            todo.extend((x, level + 1) for x in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def masked(value: Any, masker: Masker) -> Any:
+    """A JSON value with every string (keys too) masked for the token; depth is already bounded."""
+    if isinstance(value, str):
+        return masker.mask(value)
+    if isinstance(value, list):
+        return [masked(x, masker) for x in value]
+    if isinstance(value, dict):
+        return {masker.mask(str(k)): masked(v, masker) for k, v in value.items()}
+    return value
 
 
 def short_reason(exc: Exception) -> str:

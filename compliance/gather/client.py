@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import ssl
 import threading
@@ -16,6 +17,7 @@ from compliance.evidence import KEPT_HEADERS, Failure, Reply, RequestRecord, Res
 from compliance.gather.answers import (
     UnusableAnswer,
     connect_reason,
+    masked,
     next_link,
     not_json_reason,
     parse_json,
@@ -27,7 +29,7 @@ from compliance.gather.answers import (
 )
 from compliance.model import UsageError
 from compliance.options import DEFAULT_REQUEST_TIMEOUT
-from compliance.token import Token
+from compliance.token import Masker, Token
 
 __all__ = ["API_VERSION", "ATTEMPTS", "GitHub"]
 
@@ -88,6 +90,7 @@ class GitHub:
         self._api_url = api_url.rstrip("/")
         self._timeout = timeout
         self._client = _client(api_url, token, timeout)
+        self._masker = Masker(token) if token else Masker()
         self._budget = _WaitBudget(max_wait)
         self._attempts = attempts
         self._lock = threading.Lock()
@@ -104,7 +107,18 @@ class GitHub:
         self.close()
 
     def get(self, path: str, params: dict[str, str] | None = None) -> Result:
-        """GET path with retries; never raises for network or server trouble, returns a Failure instead."""
+        """GET path with retries; never raises for network or server trouble, returns a Failure instead.
+
+        Whatever came from outside is masked before it becomes evidence: an answer that echoes the token (a
+        reflecting proxy, a wrong API URL) must not carry it into any report.
+        """
+        result = self._get(path, params)
+        if isinstance(result, Reply):
+            headers = {k: self._masker.mask(v) for k, v in result.headers.items()}
+            return dataclasses.replace(result, headers=headers, body=masked(result.body, self._masker))
+        return dataclasses.replace(result, reason=self._masker.mask(result.reason))
+
+    def _get(self, path: str, params: dict[str, str] | None) -> Reply | Failure:
         shown = path + ("?" + str(httpx.QueryParams(params)) if params else "")
         try:
             for attempt in stamina.retry_context(

@@ -21,7 +21,7 @@ import vcr.errors
 from compliance.evidence import KEPT_HEADERS
 from compliance.gather.cassettes import META_KEY, Recording
 from compliance.model import UsageError
-from compliance.token import Token
+from compliance.token import Masker, Token
 
 __all__ = ["recording", "replaying"]
 
@@ -48,13 +48,12 @@ class _Scrubber:
     """Removes secrets and personal data from interactions before vcrpy writes them."""
 
     def __init__(self, *tokens: Token) -> None:
-        self._needles = tuple(sorted((n for t in tokens for n in t.needles()), key=len, reverse=True))
+        self._masker = Masker(*tokens)
         self.owner: str | None = None
 
     def text(self, value: str) -> str:
-        for needle in self._needles:
-            value = value.replace(needle, "<TOKEN>")
-        return value
+        """Every form of the tokens, whole or in part, masked."""
+        return self._masker.mask(value)
 
     def request(self, request: Any) -> Any:
         request.headers = {k: v for k, v in request.headers.items() if k.lower() in _REQUEST_HEADERS}
