@@ -46,6 +46,8 @@ def load_config(path: Path) -> list[dict[str, str]]:
         owner = entry.get("expected_owner")
         if owner is not None and not _NAME.fullmatch(str(owner)):
             raise ConfigError(f"{path}: entry {i} has an invalid 'expected_owner'.")
+        if any(o["org"].lower() == str(entry["org"]).lower() for o in out):
+            raise ConfigError(f"{path}: entry {i} lists {entry['org']} again; keep one entry per org.")
         out.append({"org": entry["org"], "token_secret": entry["token_secret"], "expected_owner": owner or ""})
     return out
 

@@ -18,7 +18,7 @@ import re
 import sys
 from pathlib import Path
 
-from compliance.publish.http import Publisher, PublishError, guard_token_under_test
+from compliance.publish.http import Publisher, PublishError, checked_url, github_api_url, guard_token_under_test
 
 __all__ = ["main", "parse_ticket"]
 
@@ -49,24 +49,24 @@ def _github(reports: Path, ref: str, run_url: str) -> str:
         404: f"GitHub has no issue {ref}, or GH_TOKEN cannot see it (404).",
         413: "GitHub refused the comment as too large (413).",
     }
-    api = os.environ.get("GITHUB_API_URL", "https://api.github.com")
-    with Publisher(api, f"Bearer {token}", messages, "application/vnd.github+json") as gh:
+    with Publisher(github_api_url(), f"Bearer {token}", messages, "application/vnd.github+json") as gh:
         made = gh.send("POST", f"/repos/{repo}/issues/{number}/comments", json={"body": summary + link})
     return f"commented on {ref}: {made.get('html_url', '')}" if isinstance(made, dict) else f"commented on {ref}"
 
 
 def _jira_auth() -> str:
     if pat := os.environ.get("JIRA_PAT"):
+        guard_token_under_test(pat)
         return f"Bearer {pat}"
     email, token = os.environ.get("JIRA_EMAIL"), os.environ.get("JIRA_API_TOKEN")
     if email and token:
+        guard_token_under_test(token)
         return "Basic " + base64.b64encode(f"{email}:{token}".encode()).decode()
     raise PublishError("No Jira credentials: set JIRA_EMAIL and JIRA_API_TOKEN (Cloud) or JIRA_PAT (Data Center).")
 
 
 def _jira(reports: Path, key: str, base: str, version: str, run_url: str) -> str:
-    if not base.startswith("https://") and not base.startswith("http://127.0.0.1"):
-        raise PublishError("--jira-url must be an https:// URL.")
+    base = checked_url(base, "--jira-url")
     html = (reports / "compliance.html").read_bytes()
     result = json.loads((reports / "compliance.json").read_text(encoding="utf-8"))
     messages = {

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from compliance.publish.http import Publisher, PublishError, guard_token_under_test
+from compliance.publish.http import Publisher, PublishError, github_api_url, guard_token_under_test
 
 __all__ = ["LABEL", "Action", "decide", "main", "title_for"]
 
@@ -50,6 +50,27 @@ def _body(state: str, summary: str, run_url: str) -> str:
     return f"{heading}{run}\n\n{summary}".strip()
 
 
+_PAGES = 50  # 5,000 open tracking issues: far beyond any fleet
+
+
+def _find_open(gh: Publisher, repo: str, title: str) -> int | None:
+    """The open tracking issue with this title, looked for on every page of the labelled open issues."""
+    for page in range(1, _PAGES + 1):
+        params = {"state": "open", "labels": LABEL, "per_page": "100", "page": str(page)}
+        listed = gh.send("GET", f"/repos/{repo}/issues", params=params) or []
+        if not isinstance(listed, list):
+            raise PublishError(f"GitHub answered the issue list of {repo} with something other than a list.")
+        found = [i for i in listed if isinstance(i, dict) and i.get("title") == title and "pull_request" not in i]
+        if found:
+            number = found[0].get("number")
+            if not isinstance(number, int):
+                raise PublishError(f"GitHub listed the tracking issue of {repo} without a number.")
+            return number
+        if len(listed) < 100:
+            return None
+    raise PublishError(f"{repo} has more than {_PAGES * 100} open tracking issues; close some, then re-run.")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Find the org's open tracking issue and apply the decision."""
     parser = argparse.ArgumentParser(
@@ -77,23 +98,17 @@ def main(argv: list[str] | None = None) -> int:
             403: "GH_TOKEN may not write issues here (403); the job needs permissions: issues: write.",
             404: f"Repository {args.repo} not found (404).",
         }
-        api = os.environ.get("GITHUB_API_URL", "https://api.github.com")
-        with Publisher(api, f"Bearer {token}", messages, "application/vnd.github+json") as gh:
-            listed = (
-                gh.send(
-                    "GET", f"/repos/{args.repo}/issues", params={"state": "open", "labels": LABEL, "per_page": "100"}
-                )
-                or []
-            )
+        with Publisher(github_api_url(), f"Bearer {token}", messages, "application/vnd.github+json") as gh:
             title = title_for(args.org)
-            existing = next((i["number"] for i in listed if i.get("title") == title and "pull_request" not in i), None)
+            existing = _find_open(gh, args.repo, title)
             action = decide(args.state, existing)
             body = _body(args.state, summary, args.run_url)
             if action.kind == "create":
                 created = gh.send(
                     "POST", f"/repos/{args.repo}/issues", json={"title": title, "body": body, "labels": [LABEL]}
                 )
-                print(f"opened tracking issue #{created['number']} for {args.org}")
+                number = created.get("number") if isinstance(created, dict) else None
+                print(f"opened tracking issue #{number} for {args.org}")
             elif action.kind == "update":
                 gh.send("POST", f"/repos/{args.repo}/issues/{action.issue}/comments", json={"body": body})
                 print(f"updated tracking issue #{action.issue} for {args.org}")
