@@ -37,7 +37,7 @@ def load_config(path: Path) -> list[dict[str, str]]:
     orgs = data.get("orgs") if isinstance(data, dict) else None
     if not isinstance(orgs, list) or not orgs:
         raise ConfigError(f"{path} needs a non-empty list 'orgs'.")
-    out = []
+    out: list[dict[str, str]] = []
     for i, entry in enumerate(orgs, 1):
         if not isinstance(entry, dict) or not _NAME.fullmatch(str(entry.get("org", ""))):
             raise ConfigError(f"{path}: entry {i} needs 'org', a valid GitHub organization name.")
