@@ -1,105 +1,82 @@
-"""Fixtures for the suite's own tests: the GitHub simulator and a runner for `pytest compliance/`."""
+"""Fixtures for the suite's own tests: the GitHub simulator, a runner for `pytest compliance/`, hypothesis profiles.
+
+The shared helpers live in tests/support.py and are re-exported here (the benchmarks import them from here).
+"""
 
 from __future__ import annotations
 
-import base64
-import json
 import os
 import subprocess
 import sys
-import urllib.parse
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from tests.simulator import GitHubSimulator, load_scenario
 from tests.simulator.raw import RawServer
 from tests.suite_command import WITHOUT_DEV_PLUGINS
+from tests.support import (
+    APP_CANARY,
+    CANARY,
+    CLASSIC_CANARY,
+    COMPLIANCE,
+    HANG_GUARD_SECONDS,
+    ORG,
+    REPO,
+    TESTS_LEAVE_OUT,
+    Runner,
+    SuiteRun,
+    assert_no_leak,
+    leak_forms,
+    requirement_count,
+    suite_outputs,
+)
+
+__all__ = [
+    "APP_CANARY",
+    "CANARY",
+    "CLASSIC_CANARY",
+    "COMPLIANCE",
+    "HANG_GUARD_SECONDS",
+    "ORG",
+    "REPO",
+    "Runner",
+    "SuiteRun",
+    "assert_no_leak",
+    "leak_forms",
+    "requirement_count",
+]
 
 pytest_plugins = ("pytester",)
 
-REPO = Path(__file__).resolve().parent.parent
-COMPLIANCE = REPO / "compliance"
-# Canary tokens: shaped like real ones so every code path treats them as tokens, and plainly marked as canaries.
-CANARY = "github_pat_11CANARY0000000000000000_" + "CanaryLeakTestValue" + "0" * 32 + "QxCanar9"
-CLASSIC_CANARY = "ghp_CANARY" + "0" * 24 + "QxCana"
-APP_CANARY = "ghs_CANARYAPP" + "0" * 21 + "AppQxCn9"
-ORG = "acme-analytics"
-# Not a speed threshold: a hang guard, so a run that would sleep or stall for ever fails instead of blocking CI.
-HANG_GUARD_SECONDS = 300
+# Hypothesis never leaves a machine red by itself: CI (CI=true) runs a fixed set of examples with no example
+# database, so a run is reproducible and a failure prints the blob that replays it; a developer's machine keeps
+# the default database, so a failure found once is retried first next time. Every failing example ever found is
+# pinned as an explicit @example on its test. No deadline: a loaded CI machine is slow, not wrong.
+settings.register_profile("ci", database=None, derandomize=True, print_blob=True, deadline=None)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+# Tests that start `pytest compliance/` in a subprocess belong to a slower tier than the edit-test loop.
+SUBPROCESS_FIXTURES = {"run_suite", "run_offline", "demo_run", "pytester"}
+SLOW_TIERS = ("e2e", "battery")
 
 
-def leak_forms(token: str) -> list[str]:
-    """Every form in which a token could leak: raw, base64, URL-encoded, basic-auth, last 8 characters."""
-    raw = token.encode()
-    return [
-        token,
-        base64.b64encode(raw).decode(),
-        urllib.parse.quote(token, safe=""),
-        base64.b64encode(b"x-access-token:" + raw).decode(),
-        token[-8:],
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Refuse a test that runs the suite in a subprocess without an e2e or battery mark: it would slow the fast tier."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if SUBPROCESS_FIXTURES & set(getattr(item, "fixturenames", ()))
+        and not any(item.get_closest_marker(tier) for tier in SLOW_TIERS)
     ]
-
-
-def assert_no_leak(token: str, texts: dict[str, str]) -> None:
-    """No text (terminal output or file) holds any form of the token."""
-    for where, text in texts.items():
-        for form in leak_forms(token):
-            assert form not in text, f"a form of the token leaked into {where}"
-
-
-@dataclass
-class SuiteRun:
-    """One `pytest compliance/` run in a subprocess and everything it left behind."""
-
-    ret: int
-    stdout: str
-    stderr: str
-    out: Path
-    requests: list[tuple[str, str, int]]
-    simulator: GitHubSimulator | None = None
-
-    @property
-    def json(self) -> dict[str, Any]:
-        """The compliance JSON."""
-        return json.loads((self.out / "compliance.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-
-    @property
-    def verdicts(self) -> dict[str, str]:
-        """Requirement id -> verdict word."""
-        return {r["id"]: r["verdict"] for r in self.json["requirements"]}
-
-    def texts(self) -> dict[str, str]:
-        """Terminal output plus every file the run wrote."""
-        texts = {"stdout": self.stdout, "stderr": self.stderr}
-        for path in self.out.rglob("*"):
-            if path.is_file():
-                texts[str(path)] = path.read_bytes().decode("utf-8", "replace")
-        return texts
-
-
-Runner = Callable[..., SuiteRun]
-
-
-def _outputs(out: Path) -> list[str]:
-    """The compliance dir plus every output (JSON, Markdown, HTML, JUnit, pytest cache) inside `out`."""
-    return [
-        str(COMPLIANCE),
-        *WITHOUT_DEV_PLUGINS,
-        "-o",
-        f"cache_dir={out / 'cache'}",
-        "--compliance-json",
-        str(out / "compliance.json"),
-        "--compliance-md",
-        str(out / "compliance.md"),
-        "--html",
-        str(out / "report.html"),
-        "--junitxml",
-        str(out / "junit.xml"),
-    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "these tests run `pytest compliance/` in a subprocess but are marked neither e2e nor battery: "
+            + ", ".join(unmarked)
+        )
 
 
 @pytest.fixture(scope="session")
@@ -107,9 +84,10 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
     """The demo replay (no token, no network) and its reports, produced once for the session."""
     out = tmp_path_factory.mktemp("demo")
     env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "GITHUB_API_URL")}
-    argv = [sys.executable, "-m", "pytest", str(COMPLIANCE), *WITHOUT_DEV_PLUGINS, "-p", "no:cacheprovider",
-            "--compliance-json", str(out / "compliance.json"), "--compliance-md", str(out / "compliance.md"),
-            "--html", str(out / "compliance.html"), "--junitxml", str(out / "junit.xml")]  # fmt: skip
+    argv = [sys.executable, "-m", "pytest", str(COMPLIANCE), *WITHOUT_DEV_PLUGINS, *TESTS_LEAVE_OUT,
+            "-p", "no:cacheprovider", "--compliance-json", str(out / "compliance.json"),
+            "--compliance-md", str(out / "compliance.md"), "--html", str(out / "compliance.html"),
+            "--junitxml", str(out / "junit.xml")]  # fmt: skip
     proc = subprocess.run(argv, cwd=out, env=env, capture_output=True, text=True, check=False)
     return SuiteRun(proc.returncode, proc.stdout, proc.stderr, out, [])
 
@@ -122,7 +100,7 @@ def run_offline(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> R
         monkeypatch.delenv("GITHUB_TOKEN", raising=False)
         monkeypatch.delenv("GITHUB_API_URL", raising=False)
         out = pytester.path / out_name
-        result = pytester.runpytest_subprocess(*_outputs(out), *args, timeout=HANG_GUARD_SECONDS)
+        result = pytester.runpytest_subprocess(*suite_outputs(out), *args, timeout=HANG_GUARD_SECONDS)
         return SuiteRun(result.ret, result.stdout.str(), result.stderr.str(), out, [])
 
     return run
@@ -167,7 +145,7 @@ def run_suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Ite
             else:
                 monkeypatch.setenv(key, value)
         out = pytester.path / out_name
-        argv = _outputs(out)
+        argv = suite_outputs(out)
         if org is not None:
             argv += ["--org", org]
         argv += [] if api_url_env else ["--api-url", url]

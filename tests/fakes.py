@@ -6,8 +6,10 @@ import json
 import re
 from typing import Any
 
-from pytest_httpserver import METHOD_ALL, HTTPServer
+from pytest_httpserver import METHOD_ALL
 from werkzeug import Request, Response
+
+from tests.simulator import QuickHTTPServer
 
 __all__ = ["FakeGitHubIssues", "FakeJira"]
 
@@ -15,7 +17,7 @@ __all__ = ["FakeGitHubIssues", "FakeJira"]
 class _Fake:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, dict[str, str], bytes]] = []
-        self._server = HTTPServer(host="127.0.0.1", port=0)
+        self._server = QuickHTTPServer(host="127.0.0.1", port=0)
         self._server.expect_request(re.compile(".*"), method=METHOD_ALL).respond_with_handler(self._record)
 
     @property

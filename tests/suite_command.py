@@ -7,7 +7,11 @@ from pathlib import Path
 
 COMPLIANCE = Path(__file__).resolve().parent.parent / "compliance"
 # The suite's dev-only plugins are not in a user's install; loading them would also double every run's start-up.
-WITHOUT_DEV_PLUGINS = ("-p", "no:hypothesispytest", "-p", "no:pytest_httpserver")
+WITHOUT_DEV_PLUGINS = (
+    *("-p", "no:hypothesispytest"),
+    *("-p", "no:pytest_httpserver"),
+    *("-p", "no:xdist", "-p", "no:xdist.looponfail"),
+)
 
 
 def suite_argv(*args: str) -> list[str]:

@@ -19,7 +19,7 @@ import yaml
 from pytest_httpserver import METHOD_ALL, HTTPServer
 from werkzeug import Request, Response
 
-__all__ = ["GitHubSimulator", "load_scenario", "scenario_names"]
+__all__ = ["DATA_ONLY", "GitHubSimulator", "QuickHTTPServer", "load_scenario", "raw_scenarios", "scenario_names"]
 
 HERE = Path(__file__).parent
 logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one access-log line per request is noise in test output
@@ -45,6 +45,8 @@ CLASSIC_SCOPES = {
     "/orgs/{org}/actions/secrets": {"admin:org"},
     "/orgs/{org}/hooks": {"admin:org_hook"},
 }
+# Keys of a scenario that are data for the tests (expected verdicts, exemptions), never read by the simulator.
+DATA_ONLY = ("expect", "expect_app", "exempt")
 ROUTES = (
     "/user",
     "/rate_limit",
@@ -71,15 +73,21 @@ def _scenarios() -> dict[str, Any]:
     return yaml.safe_load((HERE / "scenarios.yaml").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
+def raw_scenarios() -> dict[str, Any]:
+    """scenarios.yaml as written: `base` and every scenario, expectations included, nothing merged (a copy)."""
+    return copy.deepcopy(_scenarios())
+
+
 def scenario_names() -> list[str]:
     """Every scenario except the base."""
     return [n for n in _scenarios() if n != "base"]
 
 
 def load_scenario(name: str, **overrides: Any) -> dict[str, Any]:
-    """The named scenario merged over the base, plus any overrides."""
+    """The named scenario merged over the base, plus any overrides; the tests' data keys (DATA_ONLY) left out."""
     data = _scenarios()
-    merged = _merge(data["base"], data[name])
+    own = {k: v for k, v in data[name].items() if k not in DATA_ONLY}
+    merged = _merge(data["base"], own)
     merged = _merge(merged, overrides)
     perms = merged["token"]["permissions"]
     merged["token"]["permissions"] = {k: v for k, v in perms.items() if v}
@@ -97,6 +105,15 @@ def _permission_map() -> dict[str, list[dict[str, str]]]:
             if row["verb"] == "get":
                 out.setdefault(row["requestPath"], []).append({perm: row["access"]})
     return out
+
+
+class QuickHTTPServer(HTTPServer):
+    """pytest-httpserver's server, polling for shutdown every 20 ms instead of 500 ms, so `stop()` is quick."""
+
+    def thread_target(self) -> None:
+        """Serve until stopped (the documented override point)."""
+        assert self.server is not None
+        self.server.serve_forever(poll_interval=0.02)
 
 
 def _rank(level: str) -> int:
@@ -129,7 +146,7 @@ class GitHubSimulator:
         self._hits: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._local = threading.local()
-        self._server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+        self._server = QuickHTTPServer(host="127.0.0.1", port=0, threaded=True)
         self._server.expect_request(re.compile(".*"), method=METHOD_ALL).respond_with_handler(self)
 
     @property

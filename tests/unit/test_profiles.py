@@ -27,7 +27,14 @@ HEAD: dict[str, Any] = {
     "max_lifetime_days": 120,
     "repository_access": "public",
 }
-MISSING = object()
+class _Missing:
+    """Drops a field from a generated profile; a stable repr keeps test IDs equal on every xdist worker."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = _Missing()
 
 # The old full format (before the catalogue): every requirement spelled out in [[requirement]] entries, text filled
 # in by hand, plus the `new_token` flag. Copied verbatim from compliance/profiles/milestone-copilot.toml at f1bb913.

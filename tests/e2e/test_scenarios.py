@@ -1,117 +1,34 @@
-"""End to end: `pytest compliance/` against every simulator scenario, verdicts and exit code asserted, no leak."""
+"""End to end: `pytest compliance/` against every simulator scenario, verdicts and exit code asserted, no leak.
+
+The expected verdicts are data beside each scenario in tests/simulator/scenarios.yaml (`expect`).
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.conftest import CANARY, CLASSIC_CANARY, ORG, Runner, assert_no_leak
+from tests.simulator.expectations import Expectation, compliant_verdicts, expectations
+from tests.support import CANARY, CLASSIC_CANARY, ORG, Runner, assert_no_leak
 
-COMPLIANT = {
-    "FINE-GRAINED": "pass",
-    "ACTIVE": "pass",
-    "NAME": "unverified",
-    "EXPIRATION-SET": "pass",
-    "LIFETIME-MAX": "unverified",
-    "EXPIRY-HEADROOM": "pass",
-    "RESOURCE-OWNER": "pass",
-    "REPO-ACCESS": "pass",
-    "READ-ONLY": "unverified",
-    "MEMBERS-READ": "pass",
-    "COPILOT-BUSINESS-READ": "pass",
-    "LEAST-PRIVILEGE": "unverified",
-    "APPROVED": "pass",
-    "SERVICE-ACCOUNT": "pass",
-    "OWNER-MEMBERSHIP": "pass",
-    "COPILOT-METRICS": "pass",
-    "TOKEN-STORAGE": "not_applicable",
-}
-NO_ORG_ACCESS = {
-    "RESOURCE-OWNER": "unverified",
-    "APPROVED": "unverified",
-    "MEMBERS-READ": "fail",
-    "COPILOT-BUSINESS-READ": "fail",
-    "COPILOT-METRICS": "warn",
-    "LEAST-PRIVILEGE": "unverified",
-}
-
-# scenario, extra options, expected exit code, verdicts that differ from COMPLIANT
-CASES = [
-    ("compliant", [], 0, {}),
-    ("classic-token", [], 1, {"FINE-GRAINED": "fail", "READ-ONLY": "fail", "REPO-ACCESS": "fail"}),
-    ("user-resource-owner", [], 1, NO_ORG_ACCESS | {"REPO-ACCESS": "unverified", "OWNER-MEMBERSHIP": "unverified"}),
-    ("pending-approval", [], 1, NO_ORG_ACCESS | {"REPO-ACCESS": "unverified", "OWNER-MEMBERSHIP": "unverified"}),
-    ("org-blocks-fine-grained", [], 1, NO_ORG_ACCESS | {"REPO-ACCESS": "unverified", "OWNER-MEMBERSHIP": "unverified"}),
-    ("missing-members", [], 1, {"MEMBERS-READ": "fail"}),
-    ("missing-copilot-business", [], 1, {"COPILOT-BUSINESS-READ": "fail"}),
-    (
-        "lifetime-over-366",
-        [],
-        1,
-        {
-            "LIFETIME-MAX": "fail",
-            "MEMBERS-READ": "fail",
-            "COPILOT-BUSINESS-READ": "fail",
-            "RESOURCE-OWNER": "unverified",
-            "APPROVED": "unverified",
-            "COPILOT-METRICS": "warn",
-            "REPO-ACCESS": "unverified",
-            "OWNER-MEMBERSHIP": "unverified",
-        },
-    ),
-    ("no-expiration", [], 1, {"EXPIRATION-SET": "fail", "LIFETIME-MAX": "fail", "EXPIRY-HEADROOM": "not_applicable"}),
-    (
-        "no-expiration",
-        ["--allow-no-expiration"],
-        0,
-        {"EXPIRATION-SET": "pass", "LIFETIME-MAX": "not_applicable", "EXPIRY-HEADROOM": "not_applicable"},
-    ),
-    ("expiring-soon", [], 0, {"EXPIRY-HEADROOM": "warn"}),
-    (
-        "revoked",
-        [],
-        1,
-        {rid: "unverified" for rid in COMPLIANT if rid not in ("FINE-GRAINED", "TOKEN-STORAGE")} | {"ACTIVE": "fail"},
-    ),
-    ("extra-org-permission", [], 1, {"LEAST-PRIVILEGE": "fail"}),
-    (
-        "owner-not-org-owner",
-        [],
-        1,
-        {
-            "OWNER-MEMBERSHIP": "fail",
-            "COPILOT-BUSINESS-READ": "fail",
-            "COPILOT-METRICS": "warn",
-            "REPO-ACCESS": "unverified",
-        },
-    ),
-    ("rate-limited-then-fine", [], 0, {}),
-    ("transient-5xx", [], 0, {}),
-    ("persistent-5xx", [], 1, {"COPILOT-BUSINESS-READ": "error"}),
-    ("primary-rate-limit-long-reset", [], 1, {"COPILOT-BUSINESS-READ": "error"}),
-    ("private-repo-visible", [], 1, {"REPO-ACCESS": "fail"}),
-    ("no-copilot-subscription", [], 1, {"COPILOT-BUSINESS-READ": "fail", "COPILOT-METRICS": "warn"}),
-    ("metrics-permission-missing", [], 0, {"COPILOT-METRICS": "warn"}),
-    ("hostile-messages", [], 1, {"MEMBERS-READ": "fail"}),
-]
+pytestmark = pytest.mark.e2e
+COMPLIANT = compliant_verdicts()
+# Scenarios whose faults make the suite retry an endpoint, so a path may be requested more than once.
+RETRIED = {"rate-limited-then-fine", "transient-5xx", "persistent-5xx"}
 
 
-@pytest.mark.parametrize(
-    ("scenario", "options", "exit_code", "differences"),
-    [pytest.param(*c, id=c[0] + ("+" + "".join(c[1]).lstrip("-") if c[1] else "")) for c in CASES],
-)
-def test_scenario(
-    run_suite: Runner, scenario: str, options: list[str], exit_code: int, differences: dict[str, str]
-) -> None:
-    """Each scenario yields the expected verdict for all 17 requirements, the exit code, and no token anywhere."""
-    run = run_suite(scenario, "--expected-owner", "acme-copilot-bot", *options)
-    expected = COMPLIANT | differences
-    wrong = {k: (v, expected[k]) for k, v in run.verdicts.items() if v != expected.get(k)}
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in expectations(app=False)])
+def test_scenario(run_suite: Runner, case: Expectation) -> None:
+    """Each scenario yields its expected verdict for every requirement, the exit code, and no token anywhere."""
+    run = run_suite(case.scenario, *case.argv)
+    expected = case.verdicts
+    wrong = {k: (v, expected.get(k)) for k, v in run.verdicts.items() if v != expected.get(k)}
     assert not wrong, f"(got, expected): {wrong}"
-    assert run.ret == exit_code, run.stdout[-3000:]
+    assert run.verdicts.keys() == expected.keys()
+    assert run.ret == case.exit_code, run.stdout[-3000:]
     assert all(method == "GET" for method, _, _ in run.requests)
     paths = [path.split("?")[0] for _, path, _ in run.requests if path]
-    assert len(set(paths)) == len(paths) or scenario in {"rate-limited-then-fine", "transient-5xx", "persistent-5xx"}
-    assert_no_leak(CLASSIC_CANARY if scenario == "classic-token" else CANARY, run.texts())
+    assert len(set(paths)) == len(paths) or case.scenario in RETRIED
+    assert_no_leak(CLASSIC_CANARY if case.scenario == "classic-token" else CANARY, run.texts())
 
 
 def test_compliant_run_is_small_and_read_only(run_suite: Runner) -> None:

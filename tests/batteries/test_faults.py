@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 import trustme
 
-from tests.conftest import CANARY, Runner, SuiteRun, assert_no_leak
 from tests.simulator import load_scenario
 from tests.simulator.raw import RawServer, unaccepting_port
+from tests.support import CANARY, Runner, SuiteRun, assert_no_leak, requirement_count
+
+pytestmark = pytest.mark.battery
 
 WORDS = {"pass", "fail", "warn", "unverified", "error", "not_applicable"}
 # When GET /user cannot be used, only what needs no network stays decided.
@@ -35,9 +37,9 @@ def _evidence(run: SuiteRun, rid: str) -> str:
 
 
 def _assert_sane(run: SuiteRun, exit_code: int = 1) -> None:
-    """A finished run: 17 verdicts in the six words, the exit code, no traceback, no token."""
+    """A finished run: a verdict for every requirement in the six words, the exit code, no traceback, no token."""
     assert run.ret == exit_code, run.stdout[-3000:] + run.stderr[-2000:]
-    assert len(run.verdicts) == 17
+    assert len(run.verdicts) == requirement_count()
     assert set(run.verdicts.values()) <= WORDS
     for text in (run.stdout, run.stderr):
         assert "Traceback" not in text

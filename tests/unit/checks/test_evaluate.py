@@ -1,4 +1,4 @@
-"""The verdict functions as pure functions over hand-built evidence."""
+"""The verdict functions as pure functions over hand-built evidence (evaluate over the registry)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from compliance.checks.evaluate import evaluate
+from compliance.checks.facts import parse_expiration
 from compliance.checks.registry import REGISTRY
 from compliance.model import Settings, TokenKind, TokenSource, Word
 from compliance.profiles import load_profile
@@ -58,6 +59,19 @@ def test_no_expiration(allow: bool, expected: str) -> None:
     ev = evidence(compliant_results(None))
     assert word("EXPIRATION-SET", ev, allow_no_expiration=allow) == expected
     assert word("EXPIRY-HEADROOM", ev, allow_no_expiration=allow) == "not_applicable"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2027-11-20 00:00:00 UTC", "2027-11-20T00:00:00+00:00"),
+        ("2023-04-26 20:23:26 +0200", "2023-04-26T18:23:26+00:00"),
+        ("2025-09-05 17:55:53 +0500", "2025-09-05T12:55:53+00:00"),
+    ],
+)
+def test_expiry_header_formats(value: str, expected: str) -> None:
+    """Both observed header formats parse to UTC."""
+    assert parse_expiration(value).isoformat() == expected
 
 
 def test_unreadable_expiry_header_is_an_error() -> None:

@@ -12,8 +12,14 @@ from typing import Any
 import pytest
 
 from compliance.report.markdown import MARKDOWN_LIMIT
-from tests.conftest import CANARY, Runner, SuiteRun, assert_no_leak
+from tests.simulator.expectations import compliant_verdicts
+from tests.support import CANARY, Runner, SuiteRun, assert_no_leak, requirement_count
 
+pytestmark = pytest.mark.e2e
+
+REQUIREMENTS = requirement_count()  # the demo checks the default profile
+# the demo is a recording of the compliant scenario, so it passes what that scenario's expectation passes
+DEMO_PASSES = list(compliant_verdicts().values()).count("pass")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = [
     "--no-sandbox",
@@ -33,11 +39,11 @@ def demo(demo_run: SuiteRun) -> SuiteRun:
 
 
 def test_summary_is_server_rendered(demo: SuiteRun) -> None:
-    """Banner, run facts and the 17-row matrix are in the HTML itself, not drawn by JavaScript."""
+    """Banner, run facts and the matrix (a row per requirement) are in the HTML itself, not drawn by JavaScript."""
     html = (demo.out / "compliance.html").read_text()
     section = html[html.index('<section id="compliance-summary">') :]
     assert "INCOMPLETE" in section and "Demo data" in section
-    assert section.count('<tr class="v-') == 17
+    assert section.count('<tr class="v-') == REQUIREMENTS
     for label in (
         "Organization",
         "Profile",
@@ -60,7 +66,7 @@ def test_report_sizes(demo: SuiteRun) -> None:
     md = (demo.out / "compliance.md").read_text()
     assert len(md.encode()) < MARKDOWN_LIMIT
     assert md.startswith("## Copilot token compliance: INCOMPLETE")
-    assert md.count("\n| `") == 17
+    assert md.count("\n| `") == REQUIREMENTS
 
 
 def test_junit_carries_requirement_and_verdict(demo: SuiteRun) -> None:
@@ -70,7 +76,7 @@ def test_junit_carries_requirement_and_verdict(demo: SuiteRun) -> None:
     for case in root.iter("testcase"):
         values = {p.get("name"): p.get("value") for p in case.iter("property")}
         props[values["requirement"]] = values["verdict"]
-    assert len(props) == 17
+    assert len(props) == REQUIREMENTS
     assert props["ACTIVE"] == "pass" and props["READ-ONLY"] == "unverified"
 
 
@@ -88,7 +94,7 @@ def test_terminal_summary_fits_80_columns(demo: SuiteRun) -> None:
     """The verdict table and overall line fit an 80-column terminal."""
     table = demo.stdout[demo.stdout.index("compliance verdicts") :].splitlines()[1:20]
     assert all(len(line) <= 80 for line in table)
-    assert any(line.startswith("INCOMPLETE: 12 pass") for line in table)
+    assert any(line.startswith(f"INCOMPLETE: {DEMO_PASSES} pass") for line in table)
 
 
 # -- a real browser ------------------------------------------------------------------------------------------------
@@ -110,16 +116,16 @@ def browser() -> Iterator[Any]:
 
 
 def test_report_in_a_browser(browser: Any, demo: SuiteRun) -> None:
-    """The banner and 17 requirement rows render, pytest-html's own table fills, and the console stays clean."""
+    """The banner and a row per requirement render, pytest-html's own table fills, and the console stays clean."""
     page = browser.new_page()
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
     page.on("pageerror", lambda exc: problems.append(str(exc)))
     page.goto((demo.out / "compliance.html").as_uri())
     assert "INCOMPLETE" in page.inner_text(".banner")
-    assert page.locator("table.matrix tbody tr").count() == 17
+    assert page.locator("table.matrix tbody tr").count() == REQUIREMENTS
     page.wait_for_selector("#results-table tbody.results-table-row")
-    assert page.locator("#results-table tbody.results-table-row").count() == 17
+    assert page.locator("#results-table tbody.results-table-row").count() == REQUIREMENTS
     assert problems == []
     page.close()
 
@@ -129,7 +135,7 @@ def test_report_without_javascript(browser: Any, demo: SuiteRun) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto((demo.out / "compliance.html").as_uri())
-    assert page.locator("table.matrix tbody tr").count() == 17
+    assert page.locator("table.matrix tbody tr").count() == REQUIREMENTS
     assert "INCOMPLETE" in page.inner_text(".banner")
     context.close()
 

@@ -10,9 +10,11 @@ import pytest
 import yaml
 
 from compliance.gather.cassettes import DEMO_CASSETTE
-from tests.conftest import CANARY, CLASSIC_CANARY, ORG, Runner, SuiteRun, assert_no_leak, leak_forms
 from tests.simulator import load_scenario, scenario_names
 from tests.simulator.demo import record_demo
+from tests.support import CANARY, CLASSIC_CANARY, ORG, Runner, SuiteRun, assert_no_leak, leak_forms
+
+pytestmark = pytest.mark.e2e
 
 VOLATILE = {"mode", "generated_at"}
 

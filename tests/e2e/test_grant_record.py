@@ -9,8 +9,8 @@ import pytest
 
 from compliance.checks.registry import REGISTRY
 from compliance.profiles import load_profile
-from tests.conftest import APP_CANARY, CANARY, Runner, assert_no_leak
 from tests.simulator import GitHubSimulator, load_scenario
+from tests.support import APP_CANARY, CANARY, Runner, assert_no_leak
 
 MUSTS = [r.id for r in load_profile("milestone-copilot", REGISTRY.keys()).requirements if r.level.value == "must"]
 RECORD_DECIDED = ["READ-ONLY", "LEAST-PRIVILEGE", "NAME", "REPO-ACCESS", "APPROVED", "LIFETIME-MAX", "SERVICE-ACCOUNT"]
@@ -20,6 +20,7 @@ def entry(run: object, rid: str) -> dict[str, str]:
     return next(r for r in run.json["requirements"] if r["id"] == rid)  # type: ignore[attr-defined]
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     ("scenario", "expected"),
     [
@@ -61,6 +62,7 @@ def test_record_decides_every_must(run_suite: Runner, scenario: str, expected: d
     assert_no_leak(APP_CANARY, run.texts())
 
 
+@pytest.mark.e2e
 def test_without_app_token_the_gap_is_named(run_suite: Runner) -> None:
     """Without the App token, what only the record can settle says which evidence would settle it."""
     run = run_suite("compliant")
@@ -70,6 +72,7 @@ def test_without_app_token_the_gap_is_named(run_suite: Runner) -> None:
         assert entry(run, rid)["source"] == "token"
 
 
+@pytest.mark.e2e
 def test_pagination_and_ambiguity(run_suite: Runner) -> None:
     """Grants are read page by page; two grants the record cannot tell apart are said to be ambiguous."""
     run = run_suite("two-grants-same-owner", app=True)
@@ -83,6 +86,7 @@ def test_pagination_and_ambiguity(run_suite: Runner) -> None:
     assert run.verdicts["READ-ONLY"] == "unverified"
 
 
+@pytest.mark.e2e
 def test_record_and_probes_disagree(run_suite: Runner) -> None:
     """A permission the record grants but GitHub refuses the token is reported as a disagreement."""
     run = run_suite("record-disagrees", app=True)
@@ -91,6 +95,7 @@ def test_record_and_probes_disagree(run_suite: Runner) -> None:
     assert "the record and the token's own answers disagree" in members["evidence"]
 
 
+@pytest.mark.e2e
 def test_app_without_permission(run_suite: Runner) -> None:
     """An App that may not read the record leaves the requirements to the token's evidence, saying why."""
     run = run_suite("app-without-permission", app=True)
@@ -99,6 +104,7 @@ def test_app_without_permission(run_suite: Runner) -> None:
     assert "Resource not accessible by integration" in entry(run, "READ-ONLY")["evidence"]
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     ("value", "needle"),
     [(CANARY, "needs a GitHub App installation token"), (None, "which is not set")],
@@ -111,6 +117,7 @@ def test_bad_app_token(run_suite: Runner, value: str | None, needle: str) -> Non
     assert "Traceback" not in run.stderr
 
 
+@pytest.mark.e2e
 def test_record_round_trip_with_app(run_suite: Runner, run_offline: Runner) -> None:
     """Recorded App traffic replays to the same JSON, and neither token is in the cassette."""
     rec = run_suite("pending-approval", "--mode", "record", "--cassette", "c.yaml", app=True)
@@ -124,6 +131,7 @@ def test_record_round_trip_with_app(run_suite: Runner, run_offline: Runner) -> N
     assert_no_leak(CANARY, {"cassette": text})
 
 
+@pytest.mark.e2e
 def test_second_profile(run_suite: Runner) -> None:
     """milestone-repos-copilot asks for All repositories and repository read permissions."""
     run = run_suite(
@@ -173,6 +181,7 @@ attestations:
 """
 
 
+@pytest.mark.e2e
 def test_attestations(run_suite: Runner, tmp_path: Path) -> None:
     """Attestations fill unverified, never override a fail, and expired or malformed ones are ignored visibly."""
     path = tmp_path / "attest.yaml"
@@ -191,6 +200,7 @@ def test_attestations(run_suite: Runner, tmp_path: Path) -> None:
     assert "note: attest.yaml line 23" in run.stdout
 
 
+@pytest.mark.e2e
 def test_attestations_toml_and_bad_file(run_suite: Runner, tmp_path: Path) -> None:
     """TOML works the same way; a file that does not parse is a usage error with its line."""
     toml = tmp_path / "a.toml"

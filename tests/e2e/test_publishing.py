@@ -15,9 +15,9 @@ import pytest
 import yaml
 
 from compliance.publish.tracking import Action, decide
-from tests.conftest import CANARY, REPO, SuiteRun, assert_no_leak
 from tests.fakes import FakeGitHubIssues, FakeJira
 from tests.simulator import GitHubSimulator, load_scenario
+from tests.support import CANARY, REPO, SuiteRun, assert_no_leak
 
 GH_TOKEN = "ghs_FAKEPUBLISHINGTOKEN000000000000000000"  # the workflow's GITHUB_TOKEN stand-in, a fake
 
@@ -48,6 +48,7 @@ def test_tracking_decision(state: str, issue: int | None, expected: Action) -> N
     assert decide(state, issue) == expected
 
 
+@pytest.mark.e2e
 def test_three_orgs_weekly(tmp_path: Path) -> None:
     """Compliant, expiring soon and broken orgs give the expected outcomes, summaries and tracking issues."""
     cases = {
@@ -121,6 +122,7 @@ def test_three_orgs_weekly(tmp_path: Path) -> None:
         assert all(GH_TOKEN not in body.decode(errors="replace") for _, _, _, body in issues.calls)
 
 
+@pytest.mark.e2e
 def test_check_reports_a_usage_error(tmp_path: Path) -> None:
     """A check that cannot run (no token) is 'broken' with exit code 4 and says why in the summary."""
     env = {"GITHUB_OUTPUT": str(tmp_path / "out"), "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")}
@@ -179,6 +181,7 @@ def reports(demo_run: SuiteRun) -> Path:
     return demo_run.out
 
 
+@pytest.mark.e2e
 def test_attach_to_github_issue(reports: Path, tmp_path: Path) -> None:
     """A GitHub ticket gets the Markdown summary and a link to the run's artifact as a comment."""
     with FakeGitHubIssues(GH_TOKEN) as gh:
@@ -220,6 +223,7 @@ def _attach_jira(reports: Path, tmp: Path, url: str, *extra: str, env: dict[str,
     )
 
 
+@pytest.mark.e2e
 def test_attach_to_jira_cloud_and_data_center(reports: Path, tmp_path: Path) -> None:
     """Jira Cloud (API 3, basic auth) and Data Center (API 2, PAT) get the HTML attached and a short comment."""
     with FakeJira(BASIC) as jira:
@@ -236,6 +240,7 @@ def test_attach_to_jira_cloud_and_data_center(reports: Path, tmp_path: Path) -> 
         assert any(path.startswith("/rest/api/2/issue/ONB-42/attachments") for _, path, _, _ in jira.calls)
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     ("auth", "key", "status", "needle"),
     [

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CANARY, ORG, Runner, assert_no_leak
 from tests.simulator.raw import RawServer
+from tests.support import CANARY, ORG, Runner, assert_no_leak
+
+pytestmark = pytest.mark.battery
 
 
 def _assert_usage_error(run_ret: int, stderr: str, stdout: str, out: Path, *needles: str) -> None:

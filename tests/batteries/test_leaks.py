@@ -19,10 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import APP_CANARY, CANARY, CLASSIC_CANARY, HANG_GUARD_SECONDS, ORG, Runner, assert_no_leak
 from tests.simulator import GitHubSimulator, load_scenario, scenario_names
 from tests.simulator.raw import RawServer
 from tests.suite_command import suite_argv
+from tests.support import APP_CANARY, CANARY, CLASSIC_CANARY, HANG_GUARD_SECONDS, ORG, Runner, assert_no_leak
+
+pytestmark = pytest.mark.battery
 
 DEBUG_LOGGING = '''
 """Turn on DEBUG logging for the HTTP and recording libraries before the suite loads (a test-only plugin)."""
@@ -126,7 +128,7 @@ def test_no_leak_when_writing_the_report_fails(run_suite: Runner, pytester: pyte
 
 def test_canary_is_findable(tmp_path: Path) -> None:
     """The search itself works: a planted canary in a file and in output is found in every form."""
-    from tests.conftest import leak_forms
+    from tests.support import leak_forms
 
     for form in leak_forms(CANARY):
         (tmp_path / "planted.txt").write_text(f"noise {form} noise")

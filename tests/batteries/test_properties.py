@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import copy
+import functools
 import json
 import math
 import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -32,8 +35,10 @@ from compliance.redaction import Redactor
 from compliance.report.document import to_json
 from compliance.run import assess
 from compliance.token import TokenShapeError, parse_token
-from tests.conftest import CANARY
 from tests.evidence_factory import compliant_results, evidence
+from tests.support import CANARY, requirement_count
+
+pytestmark = pytest.mark.battery
 
 PROFILES = [load_profile(p, REGISTRY.keys()) for p in ("milestone-copilot", "milestone-repos-copilot")]
 WORDS = {w.value for w in Word}
@@ -192,9 +197,26 @@ def test_api_url_parser_accepts_or_explains(text: str) -> None:
     assert message.startswith("--api-url")
 
 
+def _refusal(text: str) -> str:
+    with pytest.raises(TokenShapeError) as refused:
+        parse_token(text, "GITHUB_TOKEN")
+    return str(refused.value)
+
+
+# The fixed sentences, produced for inputs that hold nothing to echo: a blank one and a malformed one.
+NEUTRAL_REFUSALS = {True: _refusal(" "), False: _refusal("\x00")}
+
+
+# The refusal's own words are not an echo: inputs made of them once failed a check that any 8 characters of the
+# input in the message were a leak.
+@example("GITHUB_TOKEN")
+@example("  GITHUB_TOKEN\n")
+@example("does not hold a GitHub token")
+@example("github_pat_, ghp_, gho_")
+@example("check that you copied the whole fine-grained token.")
 @given(st.text(max_size=120))
 def test_token_parser_never_echoes_text(text: str) -> None:
-    """Token parsing accepts a token or refuses with a sentence that never contains the text."""
+    """Token parsing accepts a token or refuses with a sentence that holds none of the text beyond its own words."""
     try:
         token, _ = parse_token(text, "GITHUB_TOKEN")
     except TokenShapeError as exc:
@@ -202,7 +224,12 @@ def test_token_parser_never_echoes_text(text: str) -> None:
     else:
         assert text.strip() not in repr(token) + str(token) + f"{token}"
         return
-    assert len(text.strip()) < 8 or text.strip() not in message
+    stripped = text.strip()
+    fixed = NEUTRAL_REFUSALS[not stripped]
+    size = min(8, len(stripped))
+    windows = {stripped[i : i + size] for i in range(len(stripped) - size + 1)} if stripped else set()
+    echoed = sorted(w for w in windows if w in message and w not in fixed)
+    assert not echoed, f"the refusal echoes the input: {echoed}"
 
 
 @given(st.text(max_size=30), st.sampled_from(range(4)), st.text(max_size=30))
@@ -236,13 +263,19 @@ odd_values = st.one_of(
 )
 
 
+@functools.cache
+def _demo_cassette() -> dict[str, Any]:
+    """The bundled demo cassette, parsed once (each example edits a copy)."""
+    return yaml.safe_load(DEMO_CASSETTE.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(field=st.sampled_from(META_FIELDS), value=odd_values)
 def test_edited_cassette_replays_or_is_refused(
     tmp_path_factory: pytest.TempPathFactory, field: tuple[str, ...], value: object
 ) -> None:
-    """Any one metadata field replaced by any value: replay yields 17 verdict words, or an InputError sentence."""
-    doc = yaml.safe_load(DEMO_CASSETTE.read_text(encoding="utf-8"))
+    """Any one metadata field replaced by any value: replay yields every verdict, or an InputError sentence."""
+    doc = copy.deepcopy(_demo_cassette())
     meta = doc["metadata"]["copilot_token_compliance"]
     *parents, last = field
     node = meta
@@ -267,5 +300,5 @@ def test_edited_cassette_replays_or_is_refused(
         assert refusal.startswith("The cassette") and refusal.endswith(".")
         return
     assert {v.word.value for v in assessment.verdicts.values()} <= WORDS
-    assert len(assessment.verdicts) == 17
+    assert len(assessment.verdicts) == requirement_count()
     to_json(assessment, assessment.evidence.now)  # the report can be built from it

@@ -1,0 +1,123 @@
+"""Helpers shared by the suite's own tests: canary tokens, the leak search, and one `pytest compliance/` run."""
+
+from __future__ import annotations
+
+import base64
+import json
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from compliance.checks.registry import REGISTRY
+from compliance.profiles import load_profile
+from tests.simulator import GitHubSimulator
+from tests.suite_command import WITHOUT_DEV_PLUGINS
+
+__all__ = [
+    "APP_CANARY",
+    "CANARY",
+    "CLASSIC_CANARY",
+    "COMPLIANCE",
+    "HANG_GUARD_SECONDS",
+    "ORG",
+    "REPO",
+    "TESTS_LEAVE_OUT",
+    "Runner",
+    "SuiteRun",
+    "assert_no_leak",
+    "leak_forms",
+    "requirement_count",
+    "suite_outputs",
+]
+
+REPO = Path(__file__).resolve().parent.parent
+COMPLIANCE = REPO / "compliance"
+# Canary tokens: shaped like real ones so every code path treats them as tokens, and plainly marked as canaries.
+CANARY = "github_pat_11CANARY0000000000000000_" + "CanaryLeakTestValue" + "0" * 32 + "QxCanar9"
+CLASSIC_CANARY = "ghp_CANARY" + "0" * 24 + "QxCana"
+APP_CANARY = "ghs_CANARYAPP" + "0" * 21 + "AppQxCn9"
+ORG = "acme-analytics"
+# The tests' own runs also leave out anyio's pytest plugin (httpx brings anyio along): it only serves async tests,
+# which compliance/ has none of, and importing its event-loop backends is a third of each run's start-up. The
+# benchmarks keep it (tests/suite_command.py), since a user's runs load it.
+TESTS_LEAVE_OUT = ("-p", "no:anyio")
+# Not a speed threshold: a hang guard, so a run that would sleep or stall for ever fails instead of blocking CI.
+HANG_GUARD_SECONDS = 300
+
+
+def requirement_count(profile: str = "milestone-copilot") -> int:
+    """How many requirements a profile checks: derived from the catalogue and the profile, never a literal."""
+    return len(load_profile(profile, REGISTRY.keys()).requirements)
+
+
+def leak_forms(token: str) -> list[str]:
+    """Every form in which a token could leak: raw, base64, URL-encoded, basic-auth, last 8 characters."""
+    raw = token.encode()
+    return [
+        token,
+        base64.b64encode(raw).decode(),
+        urllib.parse.quote(token, safe=""),
+        base64.b64encode(b"x-access-token:" + raw).decode(),
+        token[-8:],
+    ]
+
+
+def assert_no_leak(token: str, texts: dict[str, str]) -> None:
+    """No text (terminal output or file) holds any form of the token."""
+    for where, text in texts.items():
+        for form in leak_forms(token):
+            assert form not in text, f"a form of the token leaked into {where}"
+
+
+@dataclass
+class SuiteRun:
+    """One `pytest compliance/` run in a subprocess and everything it left behind."""
+
+    ret: int
+    stdout: str
+    stderr: str
+    out: Path
+    requests: list[tuple[str, str, int]]
+    simulator: GitHubSimulator | None = None
+
+    @property
+    def json(self) -> dict[str, Any]:
+        """The compliance JSON."""
+        return json.loads((self.out / "compliance.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+    @property
+    def verdicts(self) -> dict[str, str]:
+        """Requirement id -> verdict word."""
+        return {r["id"]: r["verdict"] for r in self.json["requirements"]}
+
+    def texts(self) -> dict[str, str]:
+        """Terminal output plus every file the run wrote."""
+        texts = {"stdout": self.stdout, "stderr": self.stderr}
+        for path in self.out.rglob("*"):
+            if path.is_file():
+                texts[str(path)] = path.read_bytes().decode("utf-8", "replace")
+        return texts
+
+
+Runner = Callable[..., SuiteRun]
+
+
+def suite_outputs(out: Path) -> list[str]:
+    """The compliance dir plus every output (JSON, Markdown, HTML, JUnit, pytest cache) inside `out`."""
+    return [
+        str(COMPLIANCE),
+        *WITHOUT_DEV_PLUGINS,
+        *TESTS_LEAVE_OUT,
+        "-o",
+        f"cache_dir={out / 'cache'}",
+        "--compliance-json",
+        str(out / "compliance.json"),
+        "--compliance-md",
+        str(out / "compliance.md"),
+        "--html",
+        str(out / "report.html"),
+        "--junitxml",
+        str(out / "junit.xml"),
+    ]
