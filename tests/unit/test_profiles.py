@@ -27,6 +27,8 @@ HEAD: dict[str, Any] = {
     "max_lifetime_days": 120,
     "repository_access": "public",
 }
+
+
 class _Missing:
     """Drops a field from a generated profile; a stable repr keeps test IDs equal on every xdist worker."""
 
