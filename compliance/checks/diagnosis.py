@@ -10,7 +10,7 @@ from compliance.evidence import Evidence, Reply
 from compliance.model import Word
 from compliance.probes import ORG_PRIVATE
 
-__all__ = ["Diagnosis", "Headline", "copilot_patterns", "headline", "org_access_proof"]
+__all__ = ["Diagnosis", "Headline", "copilot_patterns", "headline", "org_access_proof", "settled_by_record"]
 
 # Generic refusals: GitHub says no without naming a cause.
 _GENERIC = ("permission-missing", None)
@@ -86,6 +86,14 @@ def headline(e: Evidence, refusals: Mapping[str, Refusal], proof: Reply | None) 
         fix=fill(kind.fix, org=org),
         blocks_token=kind.blocks_token,
         source=kind.source,
+    )
+
+
+def settled_by_record(cause: str, org: str) -> Headline:
+    """The headline when the org's record settles what the token's answers left open (e.g. a pending request)."""
+    kind = kind_of(cause)
+    return Headline(
+        kind.cause, kind.scope, fill(kind.text, org=org), fill(kind.fix, org=org), kind.blocks_token, kind.source
     )
 
 

@@ -6,7 +6,14 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from compliance.checks.diagnosis import Diagnosis, Headline, copilot_patterns, headline, org_access_proof
+from compliance.checks.diagnosis import (
+    Diagnosis,
+    Headline,
+    copilot_patterns,
+    headline,
+    org_access_proof,
+    settled_by_record,
+)
 from compliance.checks.grant_record import GrantRecord, find_record
 from compliance.checks.refusals import Refusal, classify
 from compliance.evidence import Evidence, Reply, login_of
@@ -16,6 +23,8 @@ __all__ = ["EXPIRY_HEADER", "Expiry", "Facts", "derive", "parse_expiration"]
 
 EXPIRY_HEADER = "github-authentication-token-expiration"
 _FORMATS = ("%Y-%m-%d %H:%M:%S UTC", "%Y-%m-%d %H:%M:%S %z")
+# Causes read from a pattern of generic refusals, not from one message: they explain any generic refusal.
+_PATTERNS = ("no-org-access", "pending-approval")
 # GitHub has been seen to send the current time instead of the expiry (google/go-github#3708).
 _RESPONSE_TIME_SLACK = dt.timedelta(seconds=120)
 
@@ -86,13 +95,15 @@ class Facts:
         return next((r for r in self.refusals.values() if r.cause == cause), None)
 
     def explained(self, probe: str) -> Headline | None:
-        """The headline, when it is an org-wide cause that explains this probe's refusal."""
+        """The headline, when its cause explains this probe's refusal (call it for refused probes only)."""
+        found = self.headline
+        if found is None:
+            return None
         refusal = self.refusals.get(probe)
-        if self.headline is None or (refusal is None and self.headline.cause != "no-org-access"):
-            return None
-        if refusal is not None and refusal.cause not in (self.headline.cause, "permission-missing"):
-            return None
-        return self.headline
+        cause = refusal.cause if refusal else None
+        if cause == found.cause or (found.cause in _PATTERNS and cause in (None, "permission-missing")):
+            return found
+        return None
 
 
 def derive(evidence: Evidence, token_name: str) -> Facts:
@@ -109,6 +120,8 @@ def derive(evidence: Evidence, token_name: str) -> Facts:
     }
     proof = org_access_proof(evidence)
     head = headline(evidence, refusals, proof)
+    if head is not None and head.cause == "no-org-access" and record is not None and record.state == "request":
+        head = settled_by_record("pending-approval", org)
     return Facts(
         owner=login_of(evidence.get("user")),
         expiry=expiry,

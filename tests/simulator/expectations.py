@@ -8,7 +8,7 @@ org's grant record with a GitHub App token yields. Each is one case or a list of
       - {exit_code: 1, verdicts: {EXPIRATION-SET: fail}}
       - {options: [--allow-no-expiration], exit_code: 0, verdicts: {EXPIRATION-SET: pass}}
 
-`verdicts` lists only what differs from the `compliant` scenario's case of the same kind; `compliant` lists every
+`headline` names the one cause the run must name at the top (none when absent). `verdicts` lists only what differs from the `compliant` scenario's case of the same kind; `compliant` lists every
 requirement. Every run passes `--expected-owner acme-copilot-bot`; `options` are more command-line options. A
 scenario no case covers says why under `exempt`; a scenario with neither is an error (see `problems`).
 """
@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 KINDS = {"expect": False, "expect_app": True}  # key -> whether the run reads the grant record with the App token
-CASE_KEYS = {"options", "exit_code", "verdicts"}
+CASE_KEYS = {"options", "exit_code", "verdicts", "headline"}
 EXPECTED_OWNER = "acme-copilot-bot"
 BASELINE = "compliant"
 
@@ -47,6 +47,7 @@ class Expectation:
     exit_code: int
     verdicts: dict[str, str]
     app: bool
+    headline: str | None = None  # the one cause the run names at the top; None: no headline
 
     @property
     def id(self) -> str:
@@ -88,6 +89,7 @@ def expectations(data: Mapping[str, Any] | None = None, *, app: bool | None = No
                         exit_code=case["exit_code"],
                         verdicts=baseline | dict(case["verdicts"]),
                         app=with_app,
+                        headline=case.get("headline"),
                     )
                 )
     return found
@@ -120,7 +122,7 @@ def problems(data: Mapping[str, Any], requirement_ids: list[str], words: set[str
             for i, case in enumerate(_cases(scenario[key])):
                 where = f"{name}.{key}[{i}]"
                 if not isinstance(case, Mapping) or set(case) - CASE_KEYS or not {"exit_code", "verdicts"} <= set(case):
-                    found.append(f"{where}: a case has exit_code, verdicts and optionally options, nothing else")
+                    found.append(f"{where}: a case has exit_code, verdicts and optionally options and headline, nothing else")
                     continue
                 unknown = sorted(set(case["verdicts"]) - set(requirement_ids))
                 odd = sorted(w for w in case["verdicts"].values() if w not in words)

@@ -22,6 +22,7 @@ from werkzeug import Request, Response
 __all__ = ["DATA_ONLY", "GitHubSimulator", "QuickHTTPServer", "load_scenario", "raw_scenarios", "scenario_names"]
 
 HERE = Path(__file__).parent
+RECORDED = HERE / "data" / "recorded"  # answers GitHub really sent (copies of the shared recordings)
 logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one access-log line per request is noise in test output
 DOCS = "https://docs.github.com/rest"
 NOT_ACCESSIBLE = "Resource not accessible by personal access token"
@@ -35,6 +36,7 @@ OWNER_ONLY = {
     "/orgs/{org}/hooks",
 }
 COPILOT = {p for p in OWNER_ONLY if "/copilot/" in p}
+METRICS = "/orgs/{org}/copilot/metrics/reports/organization-28-day/latest"
 # What a classic token needs for each endpoint (scope alternatives).
 CLASSIC_SCOPES = {
     "/user/memberships/orgs/{org}": {"read:org", "admin:org"},
@@ -259,9 +261,76 @@ class GitHubSimulator:
                 return self._rate_limited(rule)
         if org is not None and org.lower() != self.scenario["org"]["login"]:
             return self._error(404, "Not Found")
+        recorded = self._recorded(template)
+        if recorded is not None:
+            return recorded
+        if org is not None:
+            refused = self._org_wide_refusal()
+            if refused is not None:
+                return refused
         if self.base_path and template in COPILOT:
             return self._error(404, "Not Found")  # GHES has no Copilot REST endpoints
         return self._handler(template)(request)
+
+    def _recorded(self, template: str) -> Response | None:
+        """A recorded answer GitHub really sent (scenario key `recorded`), where the scenario serves it."""
+        spec = self.scenario.get("recorded")
+        if not spec:
+            return None
+        wanted = spec.get("probes") or []
+        if not (spec.get("org_wide") and "{org}" in template) and template not in wanted:
+            return None
+        body = json.loads((RECORDED / spec["file"]).read_text(encoding="utf-8"))
+        if spec.get("rename") and isinstance(body.get("message"), str):
+            body["message"] = body["message"].replace(spec["rename"], self.scenario["org"]["login"])
+        return self._json(int(spec["status"]), body)
+
+    def _org_wide_refusal(self) -> Response | None:
+        """Refusals that hit every request for the org's data, public data included (recorded: see SOURCES)."""
+        org, token = self.scenario["org"], self.scenario["token"]
+        login = org["login"]
+        if org.get("ip_allow_list"):
+            return self._recorded_message(403, "ip_allow_list_403.message.json", "aquasecurity", login)
+        if org.get("saml_enforced") and not self.scenario["owner"].get("sso_session", True):
+            # Assumption: the SAML text is recorded for classic tokens in public threads; the same for fine-grained.
+            sso = f"required; url=https://github.com/orgs/{login}/sso?authorization_request=SIMULATED"
+            return self._error(
+                403,
+                "Resource protected by organization SAML enforcement. You must grant your Personal Access token "
+                "access to this organization.",
+                {"X-GitHub-SSO": sso},
+            )
+        if token["kind"] == "classic":
+            if org.get("classic_pats") == "blocked":
+                return self._recorded_message(403, "classic_forbidden_403.message.json", "ORGANIZATION", login)
+            return None
+        lifetime = token["lifetime_days"]
+        enterprise = org.get("enterprise") or {}
+        cap = enterprise.get("max_lifetime_days")
+        if cap is not None and (lifetime is None or lifetime > cap):
+            return self._error(
+                403,
+                f"The '{enterprise['name']}' enterprise forbids access via a fine-grained personal access tokens if "
+                f"the token's lifetime is greater than {cap} days. Please adjust your token's lifetime at the "
+                f"following URL: https://github.com/settings/personal-access-tokens/{5000 + 1001}",
+            )
+        cap = org["max_lifetime_days"]
+        if cap is not None and (lifetime is None or lifetime > cap):
+            return self._error(
+                403,
+                f"The '{login}' organization forbids access via a fine-grained personal access tokens if the "
+                f"token's lifetime is greater than {cap} days. Please adjust your token's lifetime at the "
+                f"following URL: https://github.com/settings/personal-access-tokens/{5000 + 1001}",
+            )
+        if org["fine_grained_pats"] != "allowed":
+            return self._recorded_message(403, "org_forbids_fine_grained_403.message.json", "AikidoSec", login)
+        return None
+
+    def _recorded_message(self, status: int, name: str, source_org: str, org: str) -> Response:
+        """GitHub's recorded message (the source's org name replaced by this one) in GitHub's error shape."""
+        message = json.loads((RECORDED / name).read_text(encoding="utf-8"))["message"]
+        message = message.replace(source_org, org) if source_org else message
+        return self._error(status, message)
 
     def _handler(self, template: str) -> Callable[[Request], Response]:
         """The `_get_...` method that answers a route template."""
@@ -414,20 +483,14 @@ class GitHubSimulator:
         return str(self.scenario.get("texts", {}).get("not_accessible", NOT_ACCESSIBLE))
 
     def _admission(self, headers: dict[str, str]) -> Response | None:
-        """Refusals that hit every org-private endpoint: lifetime policy, and public-only access."""
-        token, org = self.scenario["token"], self.scenario["org"]
+        """Refusals that hit every org-private endpoint: a token not (yet) admitted reads public data only."""
+        token = self.scenario["token"]
         if token["kind"] == "classic":
             return None
-        lifetime, cap = token["lifetime_days"], org["max_lifetime_days"]
-        if cap is not None and (lifetime is None or lifetime > cap):
-            return self._error(
-                403,
-                f"The '{org['login']}' organization forbids access via a fine-grained personal "
-                f"access tokens if the token's lifetime is greater than {cap} days.",
-                headers,
-            )
-        if token["resource_owner"] != "org" or token["status"] != "approved" or org["fine_grained_pats"] != "allowed":
-            return self._error(403, self._not_accessible, headers)  # pending / other owner / blocked: public only
+        if token["resource_owner"] != "org" or token["status"] != "approved":
+            # Assumption: the generic 403 (recorded for a missing permission) is also what pending and other-owner
+            # tokens get on private data; no recording shows those two cases.
+            return self._error(403, self._not_accessible, headers)
         return None
 
     def _org_gate(self, template: str) -> Response | None:
@@ -449,8 +512,12 @@ class GitHubSimulator:
                 return self._error(403, self._not_accessible, headers)
         if owner["state"] != "active":
             return self._error(404, "Not Found")
+        if template == METRICS and owner["role"] != "admin":
+            return self._recorded_message(403, "metrics_insufficient_role_403.message.json", "", "")
         if template in OWNER_ONLY and owner["role"] != "admin":
-            return self._error(404, "Not Found", headers)  # owner-only endpoints answer 404 to others
+            # Assumption: no recording shows what the other owner-only endpoints answer a non-owner; 404 as documented
+            # for resources a user cannot see.
+            return self._error(404, "Not Found", headers)
         return None
 
     def _get_user(self, request: Request) -> Response:
@@ -556,10 +623,8 @@ class GitHubSimulator:
         org = self.scenario["org"]
         if not org["copilot"]:
             return self._error(404, "Not Found")
-        if org["metrics_policy"] != "enabled":
-            return self._error(
-                422, "Copilot Usage Metrics API setting is disabled at the organization or enterprise level."
-            )
+        if org["metrics_policy"] != "enabled":  # recorded: a 403 (GitHub no longer sends the 422 older notes said)
+            return self._json(403, json.loads((RECORDED / "metrics_policy_disabled_403.json").read_text("utf-8")))
         end = dt.date.today() - dt.timedelta(days=1)
         return self._json(
             200,

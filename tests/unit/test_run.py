@@ -51,6 +51,7 @@ def test_scenario_in_process(case: Expectation, tmp_path: Path) -> None:
     wrong = {rid: (got.get(rid), case.verdicts.get(rid)) for rid in got.keys() | case.verdicts.keys()}
     assert not {rid: pair for rid, pair in wrong.items() if pair[0] != pair[1]}, "(got, expected)"
     assert exit_code_for(got) == case.exit_code
+    assert (assessment.headline.cause if assessment.headline else None) == case.headline, "headline cause"
     assert requests, "the simulator saw no request"
     assert {method for method, _, _ in requests} == {"GET"}
 
