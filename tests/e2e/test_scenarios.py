@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.simulator import load_scenario
 from tests.simulator.expectations import Expectation, compliant_verdicts, expectations
 from tests.support import CANARY, CLASSIC_CANARY, ORG, Runner, assert_no_leak
 
@@ -25,10 +26,13 @@ def test_scenario(run_suite: Runner, case: Expectation) -> None:
     assert not wrong, f"(got, expected): {wrong}"
     assert run.verdicts.keys() == expected.keys()
     assert run.ret == case.exit_code, run.stdout[-3000:]
+    headline = run.json["headline"]
+    assert (headline["cause"] if headline else None) == case.headline
     assert all(method == "GET" for method, _, _ in run.requests)
     paths = [path.split("?")[0] for _, path, _ in run.requests if path]
     assert len(set(paths)) == len(paths) or case.scenario in RETRIED
-    assert_no_leak(CLASSIC_CANARY if case.scenario == "classic-token" else CANARY, run.texts())
+    classic = load_scenario(case.scenario)["token"]["kind"] == "classic"
+    assert_no_leak(CLASSIC_CANARY if classic else CANARY, run.texts())
 
 
 def test_compliant_run_is_small_and_read_only(run_suite: Runner) -> None:
@@ -105,13 +109,22 @@ def test_failure_messages_explain_and_link(run_suite: Runner) -> None:
 
 
 def test_ambiguous_refusals_name_every_cause(run_suite: Runner) -> None:
-    """Pending approval, wrong owner and blocked org look alike to a token; the report names all three."""
+    """Pending and another resource owner look alike to a token: one headline names both, with the one fix."""
     run = run_suite("pending-approval")
-    approved = next(r for r in run.json["requirements"] if r["id"] == "APPROVED")
-    text = approved["evidence"]
-    assert "resource owner is not acme-analytics" in text
-    assert "pending approval" in text
-    assert "does not allow fine-grained tokens" in text
+    headline = run.json["headline"]
+    assert headline["cause"] == "no-org-access"
+    assert "resource owner is not acme-analytics" in headline["text"]
+    assert "pending approval" in headline["text"]
+    assert "Pending" not in headline["fix"] or "approve" in headline["fix"]
+    members = next(r for r in run.json["requirements"] if r["id"] == "MEMBERS-READ")
+    assert members["verdict"] == "fail"
+    assert "set Members to Read" not in members["remediation"]
+    assert members["remediation"].startswith("Fix the cause named at the top first")
+    markdown = (run.out / "compliance.md").read_text(encoding="utf-8")
+    assert markdown.index(headline["text"].replace("|", "\\|")) < markdown.index("| ID |")  # before the table, whole
+    assert f"cause (no-org-access): {headline['text'][:40]}" in run.stdout
+    html = (run.out / "report.html").read_text(encoding="utf-8")
+    assert 'class="headline"' in html
 
 
 def test_copilot_causes_are_named(run_suite: Runner) -> None:

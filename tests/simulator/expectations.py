@@ -8,7 +8,8 @@ org's grant record with a GitHub App token yields. Each is one case or a list of
       - {exit_code: 1, verdicts: {EXPIRATION-SET: fail}}
       - {options: [--allow-no-expiration], exit_code: 0, verdicts: {EXPIRATION-SET: pass}}
 
-`headline` names the one cause the run must name at the top (none when absent). `verdicts` lists only what differs from the `compliant` scenario's case of the same kind; `compliant` lists every
+`headline` names the one cause the run must name at the top (none when absent).
+`verdicts` lists only what differs from the `compliant` scenario's case of the same kind; `compliant` lists every
 requirement. Every run passes `--expected-owner acme-copilot-bot`; `options` are more command-line options. A
 scenario no case covers says why under `exempt`; a scenario with neither is an error (see `problems`).
 """
@@ -122,7 +123,9 @@ def problems(data: Mapping[str, Any], requirement_ids: list[str], words: set[str
             for i, case in enumerate(_cases(scenario[key])):
                 where = f"{name}.{key}[{i}]"
                 if not isinstance(case, Mapping) or set(case) - CASE_KEYS or not {"exit_code", "verdicts"} <= set(case):
-                    found.append(f"{where}: a case has exit_code, verdicts and optionally options and headline, nothing else")
+                    found.append(
+                        f"{where}: a case has exit_code, verdicts and optionally options and headline, nothing else"
+                    )
                     continue
                 unknown = sorted(set(case["verdicts"]) - set(requirement_ids))
                 odd = sorted(w for w in case["verdicts"].values() if w not in words)
