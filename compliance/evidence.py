@@ -9,7 +9,17 @@ from typing import Any
 
 from compliance.model import Target, TokenKind, TokenSource
 
-__all__ = ["KEPT_HEADERS", "Evidence", "Failure", "NotSent", "Reply", "RequestRecord", "Result", "login_of"]
+__all__ = [
+    "KEPT_HEADERS",
+    "Evidence",
+    "Failure",
+    "NotSent",
+    "Reply",
+    "RequestRecord",
+    "Result",
+    "login_of",
+    "next_link",
+]
 
 # Response headers that verdicts or the evidence appendix use; nothing else is kept.
 KEPT_HEADERS = (
@@ -26,6 +36,15 @@ KEPT_HEADERS = (
     "content-type",
     "link",
 )
+
+
+def next_link(header: str) -> str | None:
+    """The rel="next" URL of a Link header."""
+    for part in header.split(","):
+        url, _, rest = part.partition(";")
+        if 'rel="next"' in rest.replace(" ", ""):
+            return url.strip().strip("<>")
+    return None
 
 
 @dataclass(frozen=True)
@@ -53,6 +72,11 @@ class Reply:
         if isinstance(self.body, dict) and isinstance(self.body.get("message"), str):
             return str(self.body["message"])
         return ""
+
+    @property
+    def next_page(self) -> str | None:
+        """The rel="next" URL of the answer's Link header: GitHub has more of this list."""
+        return next_link(self.headers.get("link", ""))
 
     def describe(self) -> str:
         """One line: request, status, and GitHub's message or the permission it asked for."""

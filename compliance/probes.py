@@ -79,8 +79,8 @@ PROBES: tuple[Probe, ...] = (
     Probe(
         "private_repos",
         "/orgs/{org}/repos",
-        "a private repository must not be visible",
-        params={"type": "private", "per_page": "1"},
+        "every repository the token sees (type=all also lists internal ones): none may be private or internal",
+        params={"type": "all", "per_page": "100"},
     ),
     Probe(
         "excess:administration",

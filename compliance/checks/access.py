@@ -95,24 +95,31 @@ def check_repo_access(c: Context) -> Verdict:
         return Verdict(Word.UNVERIFIED, f"{repos.describe()}. {c.facts.headline.text}", cause=c.facts.headline.cause)
     if not repos.ok or not isinstance(repos.body, list):
         return error(f"{repos.describe()}: the repository list could not be read.")
-    visible = [r for r in repos.body if isinstance(r, dict) and r.get("private")]
+    visible = [r for r in repos.body if isinstance(r, dict) and _not_public(r)]
     wanted = c.profile.repository_access
     if visible:
         name = visible[0].get("full_name") or visible[0].get("name") or "?"
+        kind = "internal" if visible[0].get("visibility") == "internal" else "private"
         if wanted == "all":
             return unverified(
-                f"{repos.describe()}: private repository {name} is visible, so access is not public-"
+                f"{repos.describe()}: {kind} repository {name} is visible, so access is not public-"
                 f"only, but only {c.app_record} tells All repositories from selected ones "
                 "(repository_selection).",
                 "Check Repository access on the token's settings page.",
             )
         return fail(
-            f"{repos.describe()}: the token sees private repository {name}; the guide asks for public "
-            "repositories only."
+            f"{repos.describe()}: the token sees {kind} repository {name}; the guide asks for public repositories only."
         )
     refused_wholesale = blocked(c)
     if refused_wholesale:
         return refused_wholesale
+    if repos.next_page:
+        return unverified(
+            f"{repos.describe()} lists {len(repos.body)} repositories, all public, and has more pages, so the listing "
+            f"does not show whether a private or internal repository is visible; {c.app_record} shows "
+            "repository_selection.",
+            "Check Repository access on the token's settings page.",
+        )
     org = c.reply("org")
     body = org.body if org and isinstance(org.body, dict) else {}
     owned = body.get("owned_private_repos", body.get("total_private_repos"))
@@ -122,13 +129,21 @@ def check_repo_access(c: Context) -> Verdict:
                 f"{c.org} owns {owned} private repositories and {repos.describe()} lists none of them: the "
                 "token does not have All repositories."
             )
-        return passed(f"{c.org} owns {owned} private repositories and {repos.describe()} lists none of them.")
+        return passed(
+            f"{c.org} owns {owned} private repositories and {repos.describe()}, every repository the token can see, "
+            "lists none of them and no internal one."
+        )
     return unverified(
         f"{repos.describe()} lists no private repository, but {c.org}'s private repository count is not shown to "
         f"this token (or it has none), so the repository selection cannot be observed; {c.app_record} shows "
         "repository_selection.",
         "Check Repository access on the token's settings page.",
     )
+
+
+def _not_public(repo: dict[str, object]) -> bool:
+    """A private or internal repository (GitHub marks internal ones private too, with visibility internal)."""
+    return repo.get("private") is True or repo.get("visibility") in ("private", "internal")
 
 
 def check_owner_membership(c: Context) -> Verdict:

@@ -56,8 +56,9 @@ def org_access_proof(e: Evidence) -> Reply | None:
         if reply is not None and reply.ok:
             return reply
     repos = _reply(e, "private_repos")
-    if repos is not None and repos.ok and isinstance(repos.body, list) and repos.body:
-        return repos
+    if repos is not None and repos.ok and isinstance(repos.body, list):
+        private = [r for r in repos.body if isinstance(r, dict) and r.get("private") is True]
+        return repos if private else None  # a public repository proves nothing about the org's private data
     return None
 
 

@@ -20,7 +20,6 @@ __all__ = [
     "UnusableAnswer",
     "connect_reason",
     "masked",
-    "next_link",
     "not_json_reason",
     "parse_json",
     "proxy_variables",
@@ -67,15 +66,6 @@ def rate_limit_wait(reply: Reply) -> float | None:
         return max(1.0, float(reset) - now + 1) if _SECONDS.fullmatch(reset) else 60.0
     if reply.status == 429 or "rate limit" in reply.message.lower():
         return 60.0  # GitHub: without a hint, wait at least one minute
-    return None
-
-
-def next_link(header: str) -> str | None:
-    """The rel="next" URL of a Link header."""
-    for part in header.split(","):
-        url, _, rest = part.partition(";")
-        if 'rel="next"' in rest.replace(" ", ""):
-            return url.strip().strip("<>")
     return None
 
 

@@ -13,12 +13,11 @@ import httpx
 import stamina
 
 from compliance import __version__
-from compliance.evidence import KEPT_HEADERS, Failure, Reply, RequestRecord, Result
+from compliance.evidence import KEPT_HEADERS, Failure, Reply, RequestRecord, Result, next_link
 from compliance.gather.answers import (
     UnusableAnswer,
     connect_reason,
     masked,
-    next_link,
     not_json_reason,
     parse_json,
     proxy_variables,

@@ -14,8 +14,8 @@ import yaml
 from compliance.checks.evaluate import evaluate
 from compliance.checks.facts import parse_expiration, read_expiry
 from compliance.checks.registry import REGISTRY
-from compliance.evidence import Evidence, Failure, NotSent, Reply, Result
-from compliance.gather.answers import next_link, rate_limit_wait
+from compliance.evidence import Evidence, Failure, NotSent, Reply, Result, next_link
+from compliance.gather.answers import rate_limit_wait
 from compliance.model import Settings, TokenKind
 from compliance.probes import PROBES
 from compliance.profiles import load_profile

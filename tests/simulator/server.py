@@ -560,17 +560,35 @@ class GitHubSimulator:
 
     def _get_orgs_org_repos(self, request: Request) -> Response:
         org, token = self.scenario["org"], self.scenario["token"]
-        repos = [{"name": n, "full_name": f"{org['login']}/{n}", "private": False} for n in org["public_repos"]]
+
+        def repo(name: str, visibility: str) -> dict[str, Any]:
+            full = f"{org['login']}/{name}"
+            return {"name": name, "full_name": full, "private": visibility != "public", "visibility": visibility}
+
+        repos = [repo(n, "public") for n in org["public_repos"]]
+        admitted = self._admission({}) is None
         private_ok = token["kind"] == "classic" and "repo" in token["scopes"]
         # selecting repositories grants Metadata: Read on them implicitly
-        private_ok |= token["repository_selection"] == "all" and self._admission({}) is None
+        private_ok |= token["repository_selection"] == "all" and admitted
         if private_ok:
-            repos += [{"name": n, "full_name": f"{org['login']}/{n}", "private": True} for n in org["private_repos"]]
+            repos += [repo(n, "private") for n in org["private_repos"]]
+            repos += [repo(n, "internal") for n in org.get("internal_repos", [])]
+        elif token["repository_selection"] == "selected" and admitted:
+            hidden = {n: "private" for n in org["private_repos"]} | {
+                n: "internal" for n in org.get("internal_repos", [])
+            }
+            repos += [repo(n, hidden[n]) for n in token.get("selected_repos", []) if n in hidden]
         kind = request.args.get("type", "all")
-        if kind in ("private", "public"):
-            repos = [r for r in repos if r["private"] == (kind == "private")]
-        per_page = int(request.args.get("per_page", "30"))
-        return self._json(200, repos[:per_page])
+        if kind in ("private", "public"):  # GitHub's `private` leaves internal repositories out (GHEC docs)
+            repos = [r for r in repos if r["visibility"] == kind]
+        per_page = min(int(request.args.get("per_page", "30")), int(self.scenario.get("page_size", 100)))
+        page = int(request.args.get("page", "1"))
+        chunk = repos[(page - 1) * per_page : page * per_page]
+        headers = {}
+        if page * per_page < len(repos):
+            query = f"type={kind}&per_page={per_page}&page={page + 1}"
+            headers["Link"] = f'<{request.host_url.rstrip("/")}{request.path}?{query}>; rel="next"'
+        return self._json(200, chunk, headers)
 
     def _get_user_memberships_orgs_org(self, request: Request) -> Response:
         refused = self._org_gate("/user/memberships/orgs/{org}")
