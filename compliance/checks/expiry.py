@@ -82,7 +82,8 @@ def check_lifetime_max(c: Context) -> Verdict:
         )
     return unverified(
         f"The token expires {stamp(expires)} ({days(left)} days left, within {cap} days), but a lifetime counts "
-        f"from creation, which only {c.app_record} shows (token_expires_at minus access_granted_at).",
+        f"from creation, which only {c.app_record} can show (a pending request's created_at; a grant's approval "
+        "time only bounds it from below).",
         "Confirm the token was created with a 1-year expiration, or run with a GitHub App token to read the record.",
     )
 
