@@ -14,7 +14,11 @@ import yaml
 
 from compliance.model import UsageError, Word
 
-__all__ = ["SCHEMA", "Attestation", "load_attestations"]
+__all__ = ["SCHEMA", "Attestation", "load_attestations", "read_bounded", "yaml_problem"]
+
+FILE_LIMIT = 1024 * 1024  # bytes: an attestation file is a few KiB
+DEPTH_LIMIT = 8  # mappings and lists within each other: an attestation file needs three
+_YAML_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -65,25 +69,76 @@ def _toml_lines(text: str) -> list[int]:
     return [i for i, line in enumerate(text.splitlines(), 1) if re.match(r"\s*\[\[\s*attestations\s*\]\]", line)]
 
 
-def _parse(path: Path) -> tuple[Any, list[int]]:
+def read_bounded(path: Path, limit: int) -> bytes | str:
+    """At most `limit` bytes of a regular file, or why not (not a regular file, larger than the limit, unreadable)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
-        raise UsageError(f"Cannot read --attestations {path}: {reason}.") from None
+        with path.open("rb") as handle:
+            if not path.is_file():
+                return "it is not a regular file"
+            raw = handle.read(limit + 1)
+    except OSError as exc:
+        return exc.strerror or "unreadable"
+    return raw if len(raw) <= limit else f"it is larger than {limit // 1024} KiB"
+
+
+def yaml_problem(text: str, max_depth: int) -> str:
+    """Why a YAML text may not be loaded (anchors or aliases, nesting beyond `max_depth`), or "" when it may."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_YAML_PARSER):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            return "it uses YAML anchors or aliases (& and *), which are not allowed here"
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > max_depth:
+                return f"it nests lists and mappings too deep (more than {max_depth} levels)"
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return ""
+
+
+def _depth(value: object) -> int:
+    """How deep tables and lists nest, counted without recursion."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        node, level = todo.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is not None:
+            deepest = max(deepest, level)
+            todo.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _parse(path: Path) -> tuple[Any, list[int]]:
+    raw = read_bounded(path, FILE_LIMIT)
+    if isinstance(raw, str):
+        raise UsageError(f"Cannot read --attestations {path}: {raw}.")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"Cannot read --attestations {path}: not UTF-8 text.") from None
+    too_deep = f"Cannot read --attestations {path}: it nests too deep (more than {DEPTH_LIMIT} levels)."
     if path.suffix.lower() == ".toml":
         try:
-            return tomllib.loads(text), _toml_lines(text)
+            data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise UsageError(f"--attestations {path} is not valid TOML ({exc}).") from None
+        except RecursionError:
+            raise UsageError(too_deep) from None
+        if _depth(data) > DEPTH_LIMIT:
+            raise UsageError(too_deep)
+        return data, _toml_lines(text)
     try:
-        return yaml.safe_load(text), _yaml_lines(text)
+        problem = yaml_problem(text, DEPTH_LIMIT)
+        loaded: Any = None if problem else yaml.load(text, Loader=_YAML_PARSER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise UsageError(f"--attestations {path} is not valid YAML{where}; fix its syntax.") from None
     except ValueError:  # PyYAML builds unquoted dates itself and raises ValueError for one that does not exist
         raise UsageError(f"--attestations {path} holds a date that does not exist; use YYYY-MM-DD.") from None
+    if problem:
+        raise UsageError(f"Cannot read --attestations {path}: {problem}.")
+    return loaded, _yaml_lines(text)
 
 
 def _plain(value: Any) -> Any:
@@ -106,8 +161,14 @@ def _dates(entry: dict[str, Any]) -> tuple[dt.date, dt.date] | str:
     return found[0], found[1]
 
 
-def load_attestations(path: Path, known_ids: Collection[str]) -> tuple[list[Attestation], list[str]]:
-    """Read and validate the file; bad entries are dropped with a line-precise warning, a bad file is an error."""
+def load_attestations(
+    path: Path, known_ids: Collection[str], today: dt.date | None = None
+) -> tuple[list[Attestation], list[str]]:
+    """Read and validate the file; bad entries are dropped with a line-precise warning, a bad file is an error.
+
+    An entry attested after `today` (the run's date; the UTC date by default) is dropped the same way.
+    """
+    today = today or dt.datetime.now(dt.UTC).date()
     data, lines = _parse(path)
     if not isinstance(data, dict) or not isinstance(data.get("attestations"), list):
         raise UsageError(f"--attestations {path} must hold a list named 'attestations' (see the README).")
@@ -129,6 +190,11 @@ def load_attestations(path: Path, known_ids: Collection[str]) -> tuple[list[Atte
         dates = _dates(entry)
         if isinstance(dates, str):
             warnings.append(f"{where}: attestation ignored: {dates}.")
+            continue
+        if dates[0] > today:
+            warnings.append(
+                f"{where}: attestation ignored: attested_at {dates[0]} is in the future (run date {today})."
+            )
             continue
         if entry["requirement"] not in known_ids:
             warnings.append(

@@ -16,6 +16,7 @@ __all__ = [
     "ProfileError",
     "Requirement",
     "catalogue",
+    "load_toml",
     "permission_title",
     "read_int",
     "read_str",
@@ -25,6 +26,8 @@ __all__ = [
 
 HERE = Path(__file__).parent
 CATALOGUE_FILE = HERE / "requirements.toml"
+TOML_LIMIT = 1024 * 1024  # bytes: a profile is a few KiB
+TOML_DEPTH = 16  # tables and arrays within each other: a profile needs four
 
 
 class ProfileError(ValueError):
@@ -84,6 +87,40 @@ def requirement_from(raw: dict[str, Any], where: str) -> Requirement:
     )
 
 
+def load_toml(path: Path, what: str) -> dict[str, Any]:
+    """A TOML file of bounded size and nesting (a device or FIFO is refused), or one ProfileError sentence."""
+    try:
+        with path.open("rb") as handle:
+            if not path.is_file():
+                raise ProfileError(f"The {what} {path} is not a regular file; point it at a .toml file.")
+            raw = handle.read(TOML_LIMIT + 1)
+    except OSError as exc:
+        raise ProfileError(f"Cannot read the {what} {path}: {exc.strerror}.") from None
+    if len(raw) > TOML_LIMIT:
+        raise ProfileError(f"The {what} {path} is larger than {TOML_LIMIT // 1024} KiB; a profile is a few KiB.")
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"The {what} {path} is not valid TOML ({exc}); fix its syntax.") from None
+    except RecursionError:
+        data = None
+    if data is None or _depth(data) > TOML_DEPTH:
+        raise ProfileError(f"The {what} {path} nests tables or arrays too deep (more than {TOML_DEPTH} levels).")
+    return data
+
+
+def _depth(value: object) -> int:
+    """How deep tables and arrays nest, counted without recursion."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        node, level = todo.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is not None:
+            deepest = max(deepest, level)
+            todo.extend((child, level + 1) for child in children)
+    return deepest
+
+
 def read_table(data: dict[str, Any], key: str, where: str, default: dict[str, Any] | None = None) -> dict[str, Any]:
     """A TOML table that must be there (or the default)."""
     value = data.get(key, default)
@@ -100,9 +137,9 @@ def read_str(data: dict[str, Any], key: str, where: str) -> str:
     return value
 
 
-def read_int(data: dict[str, Any], key: str, where: str) -> int:
-    """A positive whole number of days."""
+def read_int(data: dict[str, Any], key: str, where: str, most: int) -> int:
+    """A positive whole number of days, at most `most`."""
     value = data.get(key)
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise ProfileError(f"The {where} needs {key} as a positive whole number of days.")
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= most:
+        raise ProfileError(f"The {where} needs {key} as a positive whole number of days, at most {most}.")
     return value

@@ -14,12 +14,24 @@ from compliance.model import Mode, Settings, Target, TokenSource, UsageError
 from compliance.options import DEFAULT_REQUEST_TIMEOUT, default
 from compliance.token import Token, read_app_token, read_token
 
-__all__ = ["DEFAULT_API_URL", "MAX_WAIT_LIMIT", "RunOptions", "parse_api_url", "resolve", "writable_path"]
+__all__ = [
+    "DEFAULT_API_URL",
+    "MAX_WAIT_LIMIT",
+    "RunOptions",
+    "is_loopback",
+    "parse_api_url",
+    "refuse_token_arguments",
+    "resolve",
+    "separate_paths",
+    "writable_path",
+]
 
 DEFAULT_API_URL = "https://api.github.com"
 MAX_WAIT_LIMIT = 86400.0  # a day: longer than any GitHub rate-limit window
 _ORG = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 _LOGIN = _ORG
+_TOKEN_SHAPED = re.compile(r"(?:github_pat_|gh[pousr]_)[A-Za-z0-9_]{20,}")
+_GHE_COM = re.compile(r"api\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.ghe\.com")
 
 
 @dataclass(frozen=True)
@@ -39,9 +51,11 @@ class RunOptions:
     app_token: Token | None = None
     attestations: Path | None = None
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT
+    require_proof: bool = False
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Whether a host name or address is this machine (localhost, 127.0.0.0/8, ::1)."""
     if host == "localhost":
         return True
     try:
@@ -67,7 +81,7 @@ def parse_api_url(raw: str, where: str = "--api-url") -> str:
         raise UsageError(f"{where} must not contain credentials; pass the token through --token-env or --token-file.")
     if parts.query or parts.fragment:
         raise UsageError(f"{where} {raw!r} has a query or fragment; give only the API base URL.")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise UsageError(
             f"{where} {raw!r} uses plain http:// to a non-loopback host, which would send the token "
             "unencrypted; use https://."
@@ -76,11 +90,42 @@ def parse_api_url(raw: str, where: str = "--api-url") -> str:
     return text.rstrip("/")
 
 
+def refuse_token_arguments(args: list[str]) -> None:
+    """A token typed on the command line is refused before anything can echo it (shell history already holds it)."""
+    if any(_TOKEN_SHAPED.search(arg) for arg in args):
+        raise UsageError(
+            "A GitHub token was typed on the command line, where shell history and process lists keep it: revoke "
+            "it on GitHub now, create a new one and pass it through --token-env or --token-file."
+        )
+
+
+def trusted_api_host(api_url: str, trusted: object) -> None:
+    """GITHUB_API_URL's host must be GitHub's own, loopback, or named with --trust-api-host before the token goes."""
+    host = (urlsplit(api_url).hostname or "").lower()
+    named = {h.strip().lower().rstrip(".") for h in str(trusted or "").split(",") if h.strip()}
+    if host == "api.github.com" or _GHE_COM.fullmatch(host) or is_loopback(host) or host in named:
+        return
+    raise UsageError(
+        f"GITHUB_API_URL names the host {host}, which is neither api.github.com nor an api.SUBDOMAIN.ghe.com host, "
+        f"so the token will not be sent to it unless you name it: if it is your GitHub Enterprise Server, add "
+        f"--trust-api-host {host} (or pass --api-url)."
+    )
+
+
 def writable_path(raw: object, option: str) -> Path:
-    """An output path whose folder exists or can be created, checked before anything runs."""
+    """An output path whose folder exists or can be created, checked before anything runs.
+
+    Reports are replaced atomically (os.replace), which would swap a device, a FIFO or a symlink itself for a
+    regular file: such paths are refused.
+    """
     path = Path(str(raw)).expanduser()
-    if path.is_dir():
+    if path.is_dir() and not path.is_symlink():
         raise UsageError(f"{option} {raw} is a folder; give a file path such as reports/compliance.json.")
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise UsageError(
+            f"{option} {raw} is not a regular file (a link, device or pipe) and writing the report would replace "
+            "it; give the path of a regular file."
+        )
     folder = path.parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
@@ -89,6 +134,21 @@ def writable_path(raw: object, option: str) -> Path:
     if not os.access(folder, os.W_OK | os.X_OK):
         raise UsageError(f"{option} {raw} cannot be written: no write permission in {folder}; choose another path.")
     return path
+
+
+def separate_paths(outputs: Mapping[str, Path | None], inputs: Mapping[str, Path | None]) -> None:
+    """No output on another output's path, nor on an input file's path (the replayed cassette, attestations...)."""
+    seen: dict[Path, str] = {}
+    for option, path in [*inputs.items(), *outputs.items()]:
+        if path is None:
+            continue
+        key = Path(os.path.realpath(path.expanduser()))
+        if key in seen and option in outputs:
+            raise UsageError(
+                f"{seen[key]} and {option} name the same file {path}; give each report its own path, apart from "
+                "the input files."
+            )
+        seen.setdefault(key, option)
 
 
 def resolve(raw: Mapping[str, object], environ: Mapping[str, str]) -> RunOptions:
@@ -141,6 +201,9 @@ def resolve(raw: Mapping[str, object], environ: Mapping[str, str]) -> RunOptions
                 f"No token found: export {raw.get('token_env') or default('token_env')}=github_pat_... or use "
                 "--token-file."
             )
+    if mode in {Mode.LIVE, Mode.RECORD} and not raw.get("api_url"):
+        # --api-url is the user's own choice, typed for this run; GITHUB_API_URL may come from anywhere
+        trusted_api_host(api_url, raw.get("trust_api_host"))
     app_token = read_app_token(raw.get("app_token_env"), environ)
     attestations = raw.get("attestations")
     return RunOptions(
@@ -161,4 +224,5 @@ def resolve(raw: Mapping[str, object], environ: Mapping[str, str]) -> RunOptions
         cassette=Path(str(cassette)) if cassette else None,
         max_wait=float(max_wait),
         request_timeout=float(timeout),
+        require_proof=bool(raw.get("require_proof")),
     )

@@ -71,8 +71,19 @@ OPTIONS: tuple[Option, ...] = (
         shown_default="$GITHUB_API_URL, else https://api.github.com",
         metavar="URL",
     ),
+    Option(
+        "--trust-api-host",
+        "when the API URL comes from GITHUB_API_URL, send the token to this host too (comma-separated; e.g. your "
+        "GitHub Enterprise Server); otherwise only api.github.com, api.SUBDOMAIN.ghe.com and loopback receive it",
+        metavar="HOST",
+    ),
     Option("--profile", "requirement profile name or .toml path", default="milestone-copilot", metavar="NAME|PATH"),
     Option("--allow-no-expiration", "the org policy allows tokens without expiry", switch=True),
+    Option(
+        "--require-proof",
+        "exit 1 when the overall verdict is INCOMPLETE (a must left unverified), so a CI gate passes only on COMPLIANT",
+        switch=True,
+    ),
     Option("--expiry-warning-days", "warning window in days for EXPIRY-HEADROOM", default=30, kind=int, metavar="N"),
     Option("--expected-owner", "the service account (login) that should own the token", metavar="LOGIN"),
     Option(

@@ -5,16 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Generator
-from html import escape
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from compliance.catalogue import ProfileError
 from compliance.checks.evaluate import Finding
 from compliance.checks.registry import REGISTRY
-from compliance.inputs import RunOptions, resolve, writable_path
+from compliance.evidence import Failure
+from compliance.inputs import RunOptions, refuse_token_arguments, resolve, separate_paths, writable_path
 from compliance.model import UsageError, Word
 from compliance.options import OPTIONS
 from compliance.profiles import Profile, load_profile
@@ -22,7 +21,8 @@ from compliance.redaction import Redactor
 from compliance.report import terminal
 from compliance.report.assessment import Assessment
 from compliance.report.document import to_json, write_json, write_text
-from compliance.report.html import html_summary
+from compliance.report.files import ReportSet
+from compliance.report.html_hooks import HtmlHooks, keep_safe_metadata, name_final_paths
 from compliance.report.markdown import markdown
 from compliance.run import assess
 
@@ -35,14 +35,28 @@ OPTIONS_KEY = pytest.StashKey[RunOptions]()
 REDACTOR = pytest.StashKey[Redactor]()
 GENERATED = pytest.StashKey[dt.datetime]()
 WORDS = pytest.StashKey[dict[str, Word]]()  # test node id -> verdict word, for the terminal's status letters
+RAN = pytest.StashKey[set[str]]()  # requirement ids that ran as tests
+REPORTS = pytest.StashKey[ReportSet]()
 DEFAULT_HTML = "reports/compliance.html"
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    """Register the contract's options, as declared once in compliance.options."""
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    """Register the contract's options, as declared once in compliance.options.
+
+    This runs while pytest loads the plugin, before it parses (and in a usage error echoes) the command line:
+    the one point where a token typed as an argument can be refused unseen.
+    """
+    config = pluginmanager.get_plugin("pytestconfig")
+    if config is not None:
+        try:
+            refuse_token_arguments([*config.invocation_params.args, *os.environ.get("PYTEST_ADDOPTS", "").split()])
+        except UsageError as exc:
+            raise pytest.UsageError(str(exc)) from None
     group = parser.getgroup("compliance", "copilot-token-compliance")
     for option in OPTIONS:
         group.addoption(option.flag, **option.parser_kwargs())
+    if pluginmanager.is_blocked("html"):  # a config written for pytest-html still loads without it
+        parser.addini("environment_table_redact_list", "pytest-html's setting (unused without it)", type="linelist")
 
 
 def _targets_compliance(config: pytest.Config) -> bool:
@@ -67,22 +81,48 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[REDACTOR] = redactor
         config.stash[PROFILE] = profile = load_profile(opts.profile, REGISTRY.keys())
         config.stash[OPTIONS_KEY] = opts
-        if html:
-            writable_path(getattr(config.option, "htmlpath", None) or DEFAULT_HTML, "--html")
+        outputs = _outputs(config, opts, html)
         if config.option.collectonly:
             return
         config.stash[ASSESSMENT] = assessment = assess(opts, profile)
     except (UsageError, ProfileError) as exc:
         raise pytest.UsageError(str(exc)) from None
-    config.stash[WORDS] = {}
+    config.stash[WORDS], config.stash[RAN] = {}, set()
+    # every report is written to a staging file and published as a set (compliance/report/files.py)
+    config.stash[REPORTS] = reports = ReportSet()
+    staged = {option: reports.stage(path) for option, path in outputs.items()}
     if html:
-        config.option.htmlpath = config.option.htmlpath or DEFAULT_HTML
+        config.option.htmlpath = str(staged["--html"])
         config.option.self_contained_html = True
-        config.pluginmanager.register(HtmlHooks(assessment), "compliance-html")
+        config.pluginmanager.register(HtmlHooks(assessment, lambda: _generated_at(config)), "compliance-html")
+    if "--junitxml" in staged:
+        config.option.xmlpath = str(staged["--junitxml"])
+
+
+def _outputs(config: pytest.Config, opts: RunOptions, html: bool) -> dict[str, Path]:
+    """Every report path, each checked and none on another's or an input file's path."""
+    outputs: dict[str, Path] = {"--compliance-json": opts.compliance_json, "--compliance-md": opts.compliance_md}
+    if html:
+        outputs["--html"] = writable_path(getattr(config.option, "htmlpath", None) or DEFAULT_HTML, "--html")
+    if getattr(config.option, "xmlpath", None):
+        outputs["--junitxml"] = writable_path(config.option.xmlpath, "--junitxml")
+    profile = Path(opts.profile) if opts.profile.endswith(".toml") else None
+    token_file = Path(str(config.option.token_file)) if config.option.token_file else None
+    inputs = {"--cassette": opts.cassette, "--attestations": opts.attestations, "--token-file": token_file}
+    separate_paths(outputs, {**inputs, "--profile": profile})
+    return outputs
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Keep only Python, platform, packages and plugins in pytest-metadata's table (pytest-html shows it)."""
+    keep_safe_metadata(session.config)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Restore logging."""
+    """Remove any staging file a broken run left, and restore logging."""
+    reports = config.stash.get(REPORTS, None)
+    if reports:
+        reports.discard()
     redactor = config.stash.get(REDACTOR, None)
     if redactor:
         redactor.uninstall()
@@ -116,6 +156,13 @@ def finding(request: pytest.FixtureRequest, requirement_id: str) -> Finding:
     return next(f for f in assessment.findings if f.requirement.id == requirement_id)
 
 
+@pytest.fixture
+def unreachable(request: pytest.FixtureRequest) -> bool:
+    """Whether GitHub could not be used at all (GET /user failed): then one note says why, not every test."""
+    assessment = request.config.stash.get(ASSESSMENT, None)
+    return assessment is not None and isinstance(assessment.evidence.get("user"), Failure)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Attach requirement and verdict to each report (JUnit properties too) and scrub the token."""
@@ -129,6 +176,7 @@ def pytest_runtest_makereport(item: pytest.Item) -> Generator[None, pytest.TestR
         rep.user_properties.append(("verdict", word.value))
         item.user_properties.extend([("requirement", rid), ("verdict", word.value)])
         item.config.stash[WORDS][rep.nodeid] = word
+        item.config.stash[RAN].add(rid)
     redactor = item.config.stash.get(REDACTOR, None)
     if redactor:
         redactor.report(rep)
@@ -149,14 +197,38 @@ def _generated_at(config: pytest.Config) -> dt.datetime:
     return config.stash[GENERATED]
 
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Write the JSON results and the Markdown summary (all requirements, whatever was selected)."""
-    assessment, opts = session.config.stash.get(ASSESSMENT, None), session.config.stash.get(OPTIONS_KEY, None)
+def _exit_code(assessment: Assessment, opts: RunOptions, status: int) -> int:
+    """The exit code the whole assessment calls for, whatever was selected (-k, --deselect, --lf)."""
+    if status not in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+        return status
+    words = {f.verdict.word for f in assessment.findings}
+    incomplete = opts.require_proof and assessment.overall.word == "INCOMPLETE"
+    return pytest.ExitCode.TESTS_FAILED if words & {Word.FAIL, Word.ERROR} or incomplete else status
+
+
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> Generator[None]:
+    """Stage the JSON and Markdown (all requirements, whatever was selected), then publish the report set.
+
+    Innermost wrapper: the code after `yield` runs once pytest-html and JUnit have written their staging files
+    in their own pytest_sessionfinish, and before the terminal summary names the reports.
+    """
+    config = session.config
+    assessment, opts = config.stash.get(ASSESSMENT, None), config.stash.get(OPTIONS_KEY, None)
     if assessment is None or opts is None:
-        return
-    when = _generated_at(session.config)
-    write_json(to_json(assessment, when), opts.compliance_json)
-    write_text(markdown(assessment, when), opts.compliance_md)
+        return (yield)
+    reports, when = config.stash[REPORTS], _generated_at(config)
+    write_json(to_json(assessment, when), reports.staging(opts.compliance_json))
+    write_text(markdown(assessment, when), reports.staging(opts.compliance_md))
+    try:
+        return (yield)
+    finally:
+        session.exitstatus = _exit_code(assessment, opts, session.exitstatus)
+        staged = {reports.staging(final): final for final in reports.finals}
+        if session.exitstatus != pytest.ExitCode.INTERRUPTED and reports.publish():
+            name_final_paths(config.pluginmanager.get_plugins(), staged)  # their terminal lines name the reports
+        else:
+            reports.discard()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
@@ -164,33 +236,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     assessment, opts = config.stash.get(ASSESSMENT, None), config.stash.get(OPTIONS_KEY, None)
     if assessment is None or opts is None:
         return
-    html = [str(config.option.htmlpath)] if getattr(config.option, "htmlpath", None) else []
-    terminal.summary(terminalreporter, assessment, [*html, str(opts.compliance_json), str(opts.compliance_md)])
-
-
-class HtmlHooks:
-    """pytest-html hooks, registered only when pytest-html is active."""
-
-    def __init__(self, assessment: Assessment) -> None:
-        self.assessment = assessment
-
-    def pytest_html_report_title(self, report: Any) -> None:
-        """Name the report after the org."""
-        report.title = f"Copilot token compliance: {self.assessment.evidence.target.org}"
-
-    def pytest_html_results_table_header(self, cells: list[str]) -> None:
-        """Requirement, Level and Verdict columns in pytest-html's own table."""
-        for i, name in enumerate(("Requirement", "Level", "Verdict"), 1):
-            cells.insert(i, f'<th class="sortable" data-column-type="{name.lower()}">{name}</th>')
-
-    def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
-        """Fill the three columns from the report's properties."""
-        props = dict(getattr(report, "user_properties", ()))
-        for i, name in enumerate(("requirement", "level", "verdict"), 1):
-            cells.insert(i, f'<td class="col-{name}">{escape(str(props.get(name, "")))}</td>')
-
-    def pytest_html_results_summary(
-        self, prefix: list[str], summary: list[str], postfix: list[str], session: pytest.Session
-    ) -> None:
-        """The server-rendered verdict banner, run facts, matrix and evidence appendix."""
-        prefix.append(html_summary(self.assessment, _generated_at(session.config)))
+    html = config.pluginmanager.hasplugin("compliance-html")
+    paths = [str(p) for p in config.stash[REPORTS].finals] if REPORTS in config.stash else []
+    skipped = [f.requirement.id for f in assessment.findings if f.requirement.id not in config.stash[RAN]]
+    terminal.summary(terminalreporter, assessment, paths)
+    if skipped:
+        terminalreporter.line("not run as tests: " + ", ".join(skipped) + " (the verdict and exit code count them)")
+    if opts.require_proof and assessment.overall.word == "INCOMPLETE":
+        terminalreporter.line("--require-proof: INCOMPLETE fails the run (exit code 1)", yellow=True)
+    if not html:
+        terminalreporter.line("no HTML report: pytest-html is not active (-p no:html or not installed)")

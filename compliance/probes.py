@@ -6,6 +6,7 @@ that sends anything, so the checks can know the table without loading an HTTP cl
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "RECORD_PROBES",
     "REQUESTS",
     "Probe",
+    "is_login",
     "probes_for",
 ]
 
@@ -24,6 +26,14 @@ __all__ = [
 GRANTS = "app:grants"
 REQUESTS = "app:requests"
 MEMBERSHIP = "app:membership"
+# GitHub's rule for user and organization names (the same rule compliance/inputs.py applies to --org): letters,
+# digits and single hyphens, not at either end, at most 39 characters. Nothing else may go into a request path.
+_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
+
+
+def is_login(value: object) -> bool:
+    """True when the value is a GitHub user or organization name, safe to put into a request path or query."""
+    return isinstance(value, str) and _LOGIN.fullmatch(value) is not None
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import string
-import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -13,6 +12,7 @@ from compliance.catalogue import (
     ProfileError,
     Requirement,
     catalogue,
+    load_toml,
     permission_title,
     read_int,
     read_str,
@@ -113,13 +113,7 @@ def load_profile(name_or_path: str, known_ids: Collection[str]) -> Profile:
                 f"There is no profile named {name_or_path!r}; use one of {', '.join(available_profiles())} "
                 "or the path of a profile .toml file."
             )
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ProfileError(f"Cannot read the profile file {path}: {exc.strerror}.") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ProfileError(f"The profile file {path} is not valid TOML ({exc}); fix its syntax.") from None
-    return _build(data, f"profile {path.name}", known_ids)
+    return _build(load_toml(path, "profile file"), f"profile {path.name}", known_ids)
 
 
 def _build(data: dict[str, Any], where: str, known_ids: Collection[str]) -> Profile:
@@ -134,8 +128,8 @@ def _build(data: dict[str, Any], where: str, known_ids: Collection[str]) -> Prof
         guide=read_str(head, "guide", where),
         token_name=read_str(head, "token_name", where),
         token_description=read_str(head, "token_description", where),
-        expires_in_days=read_int(head, "expires_in_days", where),
-        max_lifetime_days=read_int(head, "max_lifetime_days", where),
+        expires_in_days=read_int(head, "expires_in_days", where, most=366),  # GitHub's own bound for a new token
+        max_lifetime_days=read_int(head, "max_lifetime_days", where, most=3650),
         repository_access=access,
         organization_permissions=_perms(perms, "organization", where),
         optional_organization_permissions=_perms(perms, "optional_organization", where),

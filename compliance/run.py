@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 from pathlib import Path
 
 from compliance import __version__
 from compliance.attestations import load_attestations
 from compliance.checks.evaluate import evaluate
 from compliance.evidence import Evidence, Failure
-from compliance.gather.cassettes import DEMO_CASSETTE, Recording, default_cassette, load_recording
+from compliance.gather.cassettes import DEMO_CASSETTE, Recording, check_writable, default_cassette, load_recording
 from compliance.gather.client import ATTEMPTS, GitHub
 from compliance.gather.collect import collect
+from compliance.gather.guard import guard_process
 from compliance.gather.recorder import recording, replaying
 from compliance.inputs import RunOptions
 from compliance.model import Mode, Target, UsageError
@@ -27,14 +29,18 @@ __all__ = ["assess", "replay_source"]
 
 def assess(opts: RunOptions, profile: Profile) -> Assessment:
     """Gather the evidence the mode calls for, then evaluate every requirement with the attestations."""
+    guard_process(os.environ)
+    meta = load_recording(replay_source(opts)) if opts.mode is Mode.REPLAY else None
+    if opts.mode is Mode.RECORD:
+        check_writable(opts.cassette or default_cassette(opts.target.org, dt.datetime.now(dt.UTC)))
+    today = meta.recorded_at.date() if meta else dt.datetime.now(dt.UTC).date()
     statements, warnings = (
         ([], [])
         if opts.attestations is None
-        else load_attestations(opts.attestations, [r.id for r in profile.requirements])
+        else load_attestations(opts.attestations, [r.id for r in profile.requirements], today)
     )
     recorded_at: dt.datetime | None
-    if opts.mode is Mode.REPLAY:
-        meta = load_recording(replay_source(opts))
+    if meta is not None:
         evidence = _replay(opts, profile, meta)
         settings, fingerprint, recorded_at, demo = meta.settings, meta.token_fingerprint, meta.recorded_at, meta.demo
     else:

@@ -16,6 +16,7 @@ from compliance.model import TokenKind, TokenSource, UsageError
 __all__ = ["MASK", "Masker", "Token", "TokenShapeError", "parse_token", "read_app_token", "read_token"]
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+TOKEN_FILE_LIMIT = 4096  # bytes: room for a 255-character token and any whitespace around it
 
 
 _PREFIXES = {
@@ -148,18 +149,7 @@ def read_token(
     """The token under test from --token-file or the environment variable, with where it came from."""
     if token_file:
         path = Path(token_file).expanduser()
-        try:
-            text = path.read_text(encoding="utf-8")
-            info = path.stat()
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
-            raise UsageError(
-                f"Cannot read --token-file {token_file}: {reason}; check the path and its permissions."
-            ) from None
-        if not stat.S_ISREG(info.st_mode):
-            raise UsageError(
-                f"--token-file {token_file} is not a regular file; point it at the file holding the token."
-            )
+        text, info = _read_small(path, token_file)
         token, stripped = _parse(text, f"--token-file {token_file}")
         source = TokenSource(
             file=str(path),
@@ -175,6 +165,37 @@ def read_token(
         return None, None
     token, stripped = _parse(value, f"The environment variable {token_env}")
     return token, TokenSource(env_var=token_env, stripped_whitespace=stripped)
+
+
+def _read_small(path: Path, name: str) -> tuple[str, os.stat_result]:
+    """The token file's text, read only when it is a regular file (a FIFO or device would block or never end)."""
+    try:
+        # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer; fstat then refuses it.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise UsageError(
+            f"Cannot read --token-file {name}: {exc.strerror}; check the path and its permissions."
+        ) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise UsageError(f"--token-file {name} is not a regular file; point it at the file holding the token.")
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            raw = handle.read(TOKEN_FILE_LIMIT + 1)
+        except OSError as exc:
+            raise UsageError(f"Cannot read --token-file {name}: {exc.strerror}; check the path.") from None
+    if len(raw) > TOKEN_FILE_LIMIT:
+        raise UsageError(
+            f"--token-file {name} is larger than {TOKEN_FILE_LIMIT // 1024} KiB, but a GitHub token is at most "
+            "255 characters; point it at the file holding only the token."
+        )
+    try:
+        return raw.decode("utf-8"), info
+    except UnicodeDecodeError:
+        raise UsageError(
+            f"Cannot read --token-file {name}: not UTF-8 text; check the path and its permissions."
+        ) from None
 
 
 def _parse(text: str, where: str) -> tuple[Token, bool]:

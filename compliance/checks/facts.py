@@ -39,7 +39,10 @@ def parse_expiration(value: str) -> dt.datetime:
             continue
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=dt.UTC)
-        return parsed.astimezone(dt.UTC)
+        try:
+            return parsed.astimezone(dt.UTC)
+        except OverflowError:  # an offset that pushes the moment past year 1 or 9999
+            break
     raise ValueError(f"unrecognised {EXPIRY_HEADER} value {value[:40]!r}")
 
 

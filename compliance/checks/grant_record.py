@@ -51,10 +51,10 @@ def _when(value: Any) -> dt.datetime | None:
         return None
     try:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+        return parsed.astimezone(dt.UTC).replace(microsecond=0)
+    except (ValueError, OverflowError):  # not ISO, or an offset that pushes it past year 1 or 9999
         return None
-    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-    return parsed.astimezone(dt.UTC).replace(microsecond=0)
 
 
 def _entries(result: Any) -> list[dict[str, Any]] | None:
@@ -103,7 +103,7 @@ def find_record(e: Evidence, token_name: str, expires: dt.datetime | None, known
         return GrantRecord("unavailable", "the org's record answered with an unexpected shape")
     owner = login_of(e.get("user"))
     for state, entries in (("grant", grants), ("request", requests)):
-        mine = [x for x in entries if (x.get("owner") or {}).get("login") == owner]
+        mine = [x for x in entries if isinstance(x.get("owner"), dict) and x["owner"].get("login") == owner]
         found, used = _narrow(mine, expires, known, token_name, e.now)
         by = ", ".join(["owner", *used])
         if len(found) == 1:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from compliance.attestations import read_bounded, yaml_problem
+from compliance.gather.cassette_schema import STRUCTURE
 from compliance.inputs import MAX_WAIT_LIMIT, parse_api_url
 from compliance.model import Settings, TokenKind, TokenSource, UsageError
+from compliance.probes import is_login
 
 __all__ = [
     "CASSETTE_SCHEMA",
@@ -18,6 +22,7 @@ __all__ = [
     "META_KEY",
     "SAFE_LOADER",
     "Recording",
+    "check_writable",
     "default_cassette",
     "load_recording",
 ]
@@ -26,6 +31,8 @@ CASSETTE_SCHEMA = 1
 DEMO_CASSETTE = Path(__file__).resolve().parent.parent / "demo" / "compliant.yaml"
 META_KEY = "copilot_token_compliance"
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+CASSETTE_LIMIT = 8 * 1024 * 1024  # bytes: a recording of every probe is well under 1 MiB
+_DEPTH_LIMIT = 32  # vcrpy's interactions nest six deep; the metadata a little less
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,28 @@ def default_cassette(org: str, now: dt.datetime) -> Path:
     return Path("cassettes") / org / f"{now.astimezone(dt.UTC):%Y-%m-%d}.yaml"
 
 
+def check_writable(path: Path) -> None:
+    """Refuse, before anything is sent, a cassette that exists already or whose folder cannot take it."""
+    if path.exists() or path.is_symlink():
+        raise UsageError(
+            f"The cassette {path} exists already and --mode record never overwrites one; pass another --cassette "
+            "or move that file away."
+        )
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise UsageError(f"Cannot write the cassette {path}: {folder} is not a folder; pass another --cassette.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"Cannot write the cassette {path}: {folder} is not writable; pass another --cassette.")
+
+
+def _org(value: object) -> str:
+    if not is_login(value):
+        raise ValueError("the org is not a GitHub organization name")
+    return str(value)
+
+
 def _parse_metadata(path: Path, meta: Any) -> Recording:
     if not isinstance(meta, dict) or not isinstance(meta.get("schema"), int):
         raise UsageError(
@@ -105,7 +134,7 @@ def _parse_metadata(path: Path, meta: Any) -> Recording:
         return Recording(
             path=path,
             recorded_at=recorded_at,
-            org=str(meta["org"]),
+            org=_org(meta["org"]),
             api_url=parse_api_url(str(meta["api_url"])),
             profile=str(meta["profile"]),
             suite_version=str(meta["suite_version"]),
@@ -133,26 +162,37 @@ def _parse_metadata(path: Path, meta: Any) -> Recording:
 
 
 def load_recording(path: Path) -> Recording:
-    """Validate a cassette file (YAML, interactions, our metadata) and return its metadata."""
+    """Validate a cassette file (size, YAML, every interaction's shape, our metadata) and return its metadata."""
+    raw = read_bounded(path, CASSETTE_LIMIT)
+    if isinstance(raw, str) and not path.exists():
+        raise UsageError(f"There is no cassette at {path}; check --cassette, or record one with --mode record.")
+    if isinstance(raw, str):
+        raise UsageError(f"Cannot read the cassette {path}: {raw}.")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(
-            f"There is no cassette at {path}; check --cassette, or record one with --mode record."
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise UsageError(f"Cannot read the cassette {path}: {reason}.") from None
-    try:
-        data = yaml.load(text, Loader=SAFE_LOADER)
+        text = raw.decode("utf-8")
+        problem = yaml_problem(text, _DEPTH_LIMIT)
+        data = None if problem else yaml.load(text, Loader=SAFE_LOADER)
+    except UnicodeDecodeError:
+        raise UsageError(f"Cannot read the cassette {path}: not UTF-8 text.") from None
     except yaml.YAMLError:
         raise UsageError(
             f"The cassette {path} is not valid YAML (corrupt or truncated); re-record it with --mode record."
         ) from None
+    if problem:
+        raise UsageError(f"Cannot read the cassette {path}: {problem}; re-record it with --mode record.")
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list) or not data["interactions"]:
         raise UsageError(
             f"The cassette {path} holds no recorded interactions (corrupt or truncated); re-record it "
             "with --mode record."
+        )
+    import jsonschema  # only a replay needs it
+
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(STRUCTURE).iter_errors(data))
+    if error is not None:
+        field = ".".join(str(p) for p in error.absolute_path) or "the top level"
+        raise UsageError(
+            f"The cassette {path} is not one this suite can replay ({field} breaks its {error.validator!r} rule); "
+            "re-record it with --mode record."
         )
     metadata = data.get("metadata")
     return _parse_metadata(path, metadata.get(META_KEY) if isinstance(metadata, dict) else None)

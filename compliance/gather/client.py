@@ -26,6 +26,7 @@ from compliance.gather.answers import (
     redirect_reason,
     short_reason,
 )
+from compliance.inputs import is_loopback
 from compliance.model import UsageError
 from compliance.options import DEFAULT_REQUEST_TIMEOUT
 from compliance.token import Masker, Token
@@ -205,9 +206,15 @@ class GitHub:
 
 def _client(api_url: str, token: Token | None, timeout: float) -> httpx.Client:
     """The httpx client; an unusable proxy or CA setting in the environment is a usage error, not a crash."""
+    # A loopback API (the simulator, a local tunnel) is never reached through a proxy: over http:// the proxy
+    # would read the token in clear. trust_env=False turns proxies off, so the CA settings (SSL_CERT_FILE,
+    # SSL_CERT_DIR) are loaded here instead, as httpx itself would with trust_env on.
+    local = is_loopback(httpx.URL(api_url).host)
     try:
         return httpx.Client(
             base_url=api_url,
+            trust_env=not local,
+            verify=httpx.create_ssl_context(trust_env=True) if local else True,
             auth=_BearerAuth(token) if token else None,
             headers={
                 "Accept": "application/vnd.github+json",

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from compliance.evidence import Evidence, Failure, NotSent, Reply, RequestRecord, Result, login_of
 from compliance.gather.client import GitHub
 from compliance.model import Target, TokenKind, TokenSource, UsageError
-from compliance.probes import RECORD_PROBES, Probe, probes_for
+from compliance.probes import RECORD_PROBES, Probe, is_login, probes_for
 
 __all__ = ["MAX_CONCURRENCY", "collect"]
 
@@ -55,6 +55,9 @@ def collect(
     if isinstance(user, Failure):  # GitHub is unreachable or unusable: asking nine more times proves nothing
         halted.append(NotSent("", f"{user.describe()}, so no further request was sent", error=True))
     owner = login_of(results["user"])
+    if app is not None and owner and not halted and not is_login(owner):
+        results.update(_login_refused(org, owner))
+        owner = None
     record_jobs = _record_jobs(app, org, owner) if app is not None and owner and not halted else []
     wave((p for p in probes if p.wave == 2), record_jobs)
     _check_input(target, results)
@@ -120,6 +123,15 @@ def _in_probe_order(records: list[RequestRecord], paths: list[str]) -> tuple[Req
         return paths.index(path) if path in paths else len(paths)
 
     return tuple(sorted(records, key=rank))
+
+
+def _login_refused(org: str, login: str) -> dict[str, Result]:
+    """The record's reads, not sent: the login GET /user gave is no GitHub login, so it may not go into a path."""
+    reason = (
+        f"GET /user gave the login {login[:60]!r}, which is not a GitHub login (letters, digits and single hyphens, "
+        "at most 39), so the org's record was not read for it"
+    )
+    return {p.name: NotSent(p.url_path(org, "{owner}"), reason) for p in RECORD_PROBES}
 
 
 def _record_jobs(app: GitHub, org: str, owner: str) -> list[Job]:

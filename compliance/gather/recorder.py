@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import logging
 import os
+import secrets
 import socket
 import tempfile
 from collections.abc import Iterator
@@ -50,6 +52,9 @@ class _Scrubber:
     def __init__(self, *tokens: Token) -> None:
         self._masker = Masker(*tokens)
         self.owner: str | None = None
+        # Other people's logins are hashed with a key that lives only as long as this cassette's recording: the same
+        # login hashes the same within one cassette, and no dictionary of logins reverses it.
+        self._key = secrets.token_bytes(32)
 
     def text(self, value: str) -> str:
         """Every form of the tokens, whole or in part, masked."""
@@ -90,7 +95,7 @@ class _Scrubber:
             elif person and key in _PERSONAL:
                 continue
             elif person and key == "login" and value != self.owner:
-                out[key] = "user-" + hashlib.sha256(str(value).encode()).hexdigest()[:10]
+                out[key] = "user-" + hmac.new(self._key, str(value).encode(), hashlib.sha256).hexdigest()[:10]
             else:
                 out[key] = self._json(value)
         return out

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from compliance.report.assessment import Assessment, iso
+from compliance.report.files import file_mode
 
 __all__ = ["SCHEMA_VERSION", "to_json", "write_json", "write_text"]
 
@@ -68,7 +69,7 @@ def write_text(text: str, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False) as fh:
         fh.write(text)
-    os.chmod(fh.name, 0o644)  # reports hold no secret; mkstemp's 0600 would surprise whoever uploads them
+    os.chmod(fh.name, file_mode())  # the umask's choice, as any new file: mkstemp alone would force 0600
     os.replace(fh.name, path)
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
+from html import escape as _escape
 
 from compliance.evidence import Reply
 from compliance.model import Word
 from compliance.report.assessment import Assessment, run_facts
+from compliance.report.text import one_line
 
 __all__ = ["SYMBOL", "html_summary"]
 
@@ -26,6 +27,11 @@ _SHOWN_HEADERS = (
     "x-ratelimit-remaining",
     "retry-after",
 )
+
+
+def escape(text: str) -> str:
+    """One line of outside text, HTML-escaped."""
+    return _escape(one_line(text))
 
 
 def _links(references: tuple[str, ...], link: str | None) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from compliance.report.assessment import Assessment, run_facts
 from compliance.report.html import SYMBOL
+from compliance.report.text import md_text
 
 __all__ = ["MARKDOWN_LIMIT", "markdown"]
 
@@ -13,7 +14,7 @@ MARKDOWN_LIMIT = 64 * 1024
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return md_text(text)
 
 
 def _headline(a: Assessment) -> list[str]:
@@ -26,7 +27,7 @@ def _headline(a: Assessment) -> list[str]:
 def markdown(a: Assessment, generated_at: dt.datetime) -> str:
     """A compact verdict table plus the fixes, under 64 KiB: for job summaries and ticket comments."""
     o = a.overall
-    facts = dict(run_facts(a, generated_at))
+    facts = {k: md_text(v).replace("`", "'") for k, v in run_facts(a, generated_at)}
     lines = [
         f"## Copilot token compliance: {o.word}",
         "",
@@ -50,6 +51,7 @@ def markdown(a: Assessment, generated_at: dt.datetime) -> str:
     if fixes:
         lines += ["", "### How to fix", ""]
         lines += [f"- **{f.requirement.id}**: {_md(f.remediation)}" for f in fixes]
+    # every line starts with our own text (a heading, `|`, `-` or `**`): none can be a workflow command
     text = "\n".join(lines) + "\n"
     if len(text.encode()) > MARKDOWN_LIMIT:
         text = text.encode()[: MARKDOWN_LIMIT - 64].decode("utf-8", "ignore") + "\n\n(truncated)\n"

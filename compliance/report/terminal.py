@@ -6,6 +6,7 @@ from typing import Any, Protocol
 
 from compliance.model import Mode, TokenSource, Word
 from compliance.report.assessment import Assessment
+from compliance.report.text import one_line
 
 __all__ = ["STATUS", "header_lines", "summary"]
 
@@ -53,18 +54,19 @@ def summary(tr: Writer, a: Assessment, paths: list[str]) -> None:
     tr.write_sep("=", "compliance verdicts")
     for f in a.findings:
         v = f.verdict
-        reason = v.evidence if len(v.evidence) <= 41 else v.evidence[:40] + "~"
+        evidence = one_line(v.evidence)
+        reason = evidence if len(evidence) <= 41 else evidence[:40] + "~"
         markup = {_COLOURS[v.word]: True} if v.word in _COLOURS else {}
         tr.write(f"{f.requirement.id:<22} ")
         tr.write(f"{v.word.value:<15}", **markup)
         tr.line(reason)
     result = a.overall
     if a.headline is not None:
-        tr.line(f"cause ({a.headline.cause}): {a.headline.text}", bold=True)
-        tr.line(f"fix: {a.headline.fix}")
+        tr.line(f"cause ({a.headline.cause}): {one_line(a.headline.text)}", bold=True)
+        tr.line(f"fix: {one_line(a.headline.fix)}")
     tr.line(f"{result.word}: {result.tally()}", bold=True, **{_OVERALL_COLOURS[result.word]: True})
     if result.unproven_musts:
         tr.line("unproven musts: " + ", ".join(result.unproven_musts))
     for note in a.notes:
-        tr.line(f"note: {note}", yellow=True)
+        tr.line(f"note: {one_line(note)}", yellow=True)
     tr.line("reports: " + ", ".join(paths))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from compliance.report.text import md_text
 from tests.simulator.raw import RawServer
 from tests.support import CANARY, ORG, Runner, assert_no_leak
 
@@ -118,10 +119,10 @@ def test_unreadable_token_file(run_suite: Runner, tmp_path: Path) -> None:
                      id="html-under-file"),
         pytest.param(["--token-file", "{tmp}"], {}, ["Is a directory"], id="token-file-is-a-folder"),
         pytest.param(["--token-file", "{tmp}/latin1"], {}, ["not UTF-8 text"], id="token-file-not-utf8"),
-        pytest.param([], {"HTTPS_PROXY": "http://proxy:not-a-port"}, ["HTTPS_PROXY does not hold a usable proxy URL"],
-                     id="proxy-malformed"),
-        pytest.param([], {"HTTP_PROXY": "gopher://proxy:70"}, ["HTTP_PROXY does not hold a usable proxy URL"],
-                     id="proxy-unknown-scheme"),
+        pytest.param(["--api-url", "https://api.github.com"], {"HTTPS_PROXY": "http://proxy:not-a-port"},
+                     ["HTTPS_PROXY does not hold a usable proxy URL"], id="proxy-malformed"),
+        pytest.param(["--api-url", "https://api.github.com"], {"HTTP_PROXY": "gopher://proxy:70"},
+                     ["HTTP_PROXY does not hold a usable proxy URL"], id="proxy-unknown-scheme"),
         pytest.param([], {"SSL_CERT_FILE": "/nonexistent/ca.pem"}, ["Cannot load CA certificates", "SSL_CERT_FILE"],
                      id="ca-bundle-missing"),
         pytest.param([], {"GITHUB_API_URL": "api.github.com"}, ["GITHUB_API_URL 'api.github.com' is not an http(s)"],
@@ -186,17 +187,34 @@ def test_odd_terminals(run_suite: Runner, env: dict[str, str]) -> None:
     assert run.verdicts["MEMBERS-READ"] == "fail"
     markdown = (run.out / "compliance.md").read_bytes().decode("utf-8")  # strict: the file is UTF-8
     evidence = next(r["evidence"] for r in run.json["requirements"] if r["id"] == "MEMBERS-READ")
-    assert evidence.split(" (", 1)[1][:12] in markdown.replace("\\", "")
+    assert md_text(evidence.split(" (", 1)[1])[:12] in markdown
     assert_no_leak(CANARY, run.texts())
 
 
-def test_proxy_is_used(run_suite: Runner) -> None:
-    """HTTP_PROXY is honoured (as curl and git do): every request goes through the proxy, and the run is normal."""
+def test_a_proxy_never_sees_a_loopback_api(run_suite: Runner) -> None:
+    """HTTP_PROXY never carries the token to a loopback http:// API (it would see it in clear): requests go direct."""
     with RawServer() as proxy:
-        run = run_suite("compliant", env={"HTTP_PROXY": proxy.url, "NO_PROXY": ""})
+        run = run_suite("compliant", env={"HTTP_PROXY": proxy.url, "ALL_PROXY": proxy.url, "NO_PROXY": ""})
     assert run.ret == 0, run.stdout[-3000:]
-    assert len(proxy.seen) == len(run.requests) > 0
-    assert all(s.target.startswith("http://127.0.0.1:") for s in proxy.seen)
+    assert proxy.seen == []
+    assert len(run.requests) > 0
+
+
+def test_a_proxy_is_honoured_for_a_remote_https_api(monkeypatch: pytest.MonkeyPatch) -> None:
+    """HTTPS_PROXY is honoured (as curl and git do) for a non-loopback https:// API, never for a loopback one."""
+    import httpx
+
+    from compliance.gather.client import GitHub
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.example:3128")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    with GitHub("https://api.github.com", None, 0) as remote, GitHub("http://127.0.0.1:8080", None, 0) as local:
+        proxied = remote._client._transport_for_url(httpx.URL("https://api.github.com/user"))
+        direct = local._client._transport_for_url(httpx.URL("http://127.0.0.1:8080/user"))
+        assert proxied is not remote._client._transport
+        assert direct is local._client._transport
 
 
 def test_no_proxy_bypasses_a_dead_proxy(run_suite: Runner) -> None:
@@ -207,8 +225,8 @@ def test_no_proxy_bypasses_a_dead_proxy(run_suite: Runner) -> None:
 
 @pytest.mark.parametrize("proxy", ["http://127.0.0.1:9", "socks5://127.0.0.1:9"], ids=["http", "socks5"])
 def test_dead_proxy(run_suite: Runner, proxy: str) -> None:
-    """A proxy that does not answer: error verdicts and one note naming the proxy setting, no traceback."""
-    run = run_suite("compliant", env={"ALL_PROXY": proxy, "NO_PROXY": ""})
+    """A proxy that does not answer (for a remote API): error verdicts and one note naming the proxy setting."""
+    run = run_suite("compliant", env={"ALL_PROXY": proxy, "NO_PROXY": ""}, api_url="https://api.github.com")
     assert run.ret == 1
     assert "Traceback" not in run.stdout + run.stderr
     assert run.verdicts["ACTIVE"] == "error"
