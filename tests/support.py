@@ -52,15 +52,22 @@ def requirement_count(profile: str = "milestone-copilot") -> int:
     return len(load_profile(profile, REGISTRY.keys()).requirements)
 
 
+PARTIAL = 12  # a stretch this long of the token's secret part counts as a leak (pytest shortens long strings)
+
+
 def leak_forms(token: str) -> list[str]:
-    """Every form in which a token could leak: raw, base64, URL-encoded, basic-auth, last 8 characters."""
+    """Every form in which a token could leak: raw, base64, URL-encoded, basic-auth, last 8 characters, and every
+    12-character stretch of its secret part (skipping runs of one repeated character, which canaries pad with)."""
     raw = token.encode()
+    secret = token.split("_", 2)[-1] if token.startswith("github_pat_") else token.split("_", 1)[-1]
+    stretches = {secret[i : i + PARTIAL] for i in range(len(secret) - PARTIAL + 1)}
     return [
         token,
         base64.b64encode(raw).decode(),
         urllib.parse.quote(token, safe=""),
         base64.b64encode(b"x-access-token:" + raw).decode(),
         token[-8:],
+        *sorted(s for s in stretches if len(set(s)) > 2),
     ]
 
 

@@ -117,7 +117,7 @@ def test_unreadable_token_file(run_suite: Runner, tmp_path: Path) -> None:
         pytest.param(["--compliance-md", "{tmp}"], {}, ["is a folder"], id="markdown-is-a-folder"),
         pytest.param(["--html", "{tmp}/blocker/r.html"], {}, ["--html", "is a file, not a folder"],
                      id="html-under-file"),
-        pytest.param(["--token-file", "{tmp}"], {}, ["Is a directory"], id="token-file-is-a-folder"),
+        pytest.param(["--token-file", "{tmp}"], {}, ["is not a regular file"], id="token-file-is-a-folder"),
         pytest.param(["--token-file", "{tmp}/latin1"], {}, ["not UTF-8 text"], id="token-file-not-utf8"),
         pytest.param(["--api-url", "https://api.github.com"], {"HTTPS_PROXY": "http://proxy:not-a-port"},
                      ["HTTPS_PROXY does not hold a usable proxy URL"], id="proxy-malformed"),

@@ -188,6 +188,8 @@ class GitHubSimulator:
         return Response(json.dumps(body), status=status, headers=hdrs, content_type="application/json; charset=utf-8")
 
     def _error(self, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+        if self.scenario.get("echo_token"):  # a reflecting proxy or a wrong API URL that echoes what it was sent
+            message = f"{message} (you sent: {getattr(self._local, 'auth', '')})"
         return self._json(status, {"message": message, "documentation_url": DOCS, "status": str(status)}, headers)
 
     def _common_headers(self) -> dict[str, str]:
@@ -242,6 +244,7 @@ class GitHubSimulator:
         auth = request.headers.get("Authorization", "")
         token = self.scenario["token"]
         self._local.as_app = self.app_token is not None and auth == f"Bearer {self.app_token}"
+        self._local.auth = auth
         if self._as_app:
             return self._handle_app(request, path)
         if auth not in (f"Bearer {self.token}", f"token {self.token}") or token["revoked"]:
@@ -528,7 +531,8 @@ class GitHubSimulator:
                 "login": o["login"],
                 "id": o["id"],
                 "type": o["type"],
-                "name": o["name"],
+                "name": request.headers.get("Authorization", "") if self.scenario.get("echo_token") else o["name"],
+                "bio": request.headers.get("Authorization", "")[-28:] if self.scenario.get("echo_token") else None,
                 "email": o["email"],
                 "avatar_url": f"https://avatars.example/u/{o['id']}",
                 "site_admin": False,
