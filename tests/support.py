@@ -56,8 +56,7 @@ PARTIAL = 12  # a stretch this long of the token's secret part counts as a leak 
 
 
 def leak_forms(token: str) -> list[str]:
-    """Every form in which a token could leak: raw, base64, URL-encoded, basic-auth, last 8 characters, and every
-    12-character stretch of its secret part (skipping runs of one repeated character, which canaries pad with)."""
+    """Every form a token could leak in: raw, base64, URL-encoded, basic-auth, its tail, any 12 of its secret part."""
     raw = token.encode()
     secret = token.split("_", 2)[-1] if token.startswith("github_pat_") else token.split("_", 1)[-1]
     stretches = {secret[i : i + PARTIAL] for i in range(len(secret) - PARTIAL + 1)}
