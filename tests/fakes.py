@@ -69,7 +69,8 @@ class FakeGitHubIssues(_Fake):
             label = request.args.get("labels")
             state = request.args.get("state", "open")
             found = [i for i in self.issues.values() if i["state"] == state and (not label or label in i["labels"])]
-            return self.json(200, found)
+            size, page = int(request.args.get("per_page", "30")), int(request.args.get("page", "1"))
+            return self.json(200, found[(page - 1) * size : page * size])
         if request.method == "POST" and number is None:
             new = len(self.issues) + 1
             self.issues[new] = {
