@@ -17,7 +17,18 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 TIERS = {
     "fast tier (pytest tests)": ["tests", "-q", "-p", "no:cacheprovider"],
-    "full suite (pytest tests -m '' -n auto)": ["tests", "-q", "-p", "no:cacheprovider", "-m", "", "-n", "auto"],
+    "full suite (pytest tests -m '' -n auto)": [
+        "tests",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-m",
+        "",
+        "-n",
+        "auto",
+        "--dist",
+        "worksteal",
+    ],
 }
 
 

@@ -19,5 +19,5 @@ fi
 .venv/bin/zizmor --offline --quiet .github/workflows/
 .venv/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 .venv/bin/python scripts/gen_docs.py --check
-# -m "": every tier (fast, e2e, batteries); -n auto: one worker per core (pytest-xdist)
-.venv/bin/python -m pytest tests -m "" -n auto "$@"
+# -m "": every tier (fast, e2e, batteries); -n auto: one worker per core; worksteal: idle workers take queued tests
+.venv/bin/python -m pytest tests -m "" -n auto --dist worksteal "$@"

@@ -76,10 +76,11 @@ class _Scrubber:
         text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
         try:
             data = json.loads(text)
-        except ValueError:
+            cleaned = json.dumps(self._json(data), separators=(",", ":"))
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to walk: kept as masked text
             response["body"]["string"] = self.text(text)
             return response
-        response["body"]["string"] = self.text(json.dumps(self._json(data), separators=(",", ":")))
+        response["body"]["string"] = self.text(cleaned)
         return response
 
     def _json(self, data: Any) -> Any:

@@ -473,3 +473,12 @@ def test_core_dumps_are_off() -> None:
     assert done.stdout.strip() == "0"
     with pytest.raises(UsageError, match="SSLKEYLOGFILE"):
         guard_process({"SSLKEYLOGFILE": "/tmp/k"})
+
+
+@pytest.mark.parametrize("depth", [700, 5000])
+def test_record_mode_scrubs_a_deeply_nested_body(depth: int) -> None:
+    """A body nested hundreds or thousands deep is kept as masked text by the recorder, never a RecursionError."""
+    from compliance.gather.recorder import _Scrubber
+
+    body = "[" * depth + "]" * depth
+    assert _Scrubber().body({"body": {"string": body}})["body"]["string"] == body

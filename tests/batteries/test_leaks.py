@@ -78,6 +78,11 @@ def test_no_leak_in_any_mode(run_suite: Runner, pytester: pytest.Pytester, scena
         assert run.ret in (0, 1), run.stdout[-3000:] + run.stderr[-3000:]
         assert len(run.verdicts) == len(live.verdicts)
     assert replayed.verdicts == recorded.verdicts
+    assert replayed.ret == recorded.ret
+    volatile = {"mode", "generated_at"}  # the record -> replay round trip: the same JSON, offline
+    assert {k: v for k, v in replayed.json.items() if k not in volatile} == {
+        k: v for k, v in recorded.json.items() if k not in volatile
+    }
     assert "httpx DEBUG" in live.stderr or "httpcore" in live.stderr  # the library logging really was on
     outputs = [text for run in (live, recorded, replayed) for text in (run.stdout, run.stderr)]
     _assert_clean(_everything(root, *outputs))
