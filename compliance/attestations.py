@@ -12,13 +12,13 @@ from typing import Any
 
 import yaml
 
+from compliance.limits import SAFE_LOADER, nesting_depth, read_bounded, yaml_problem
 from compliance.model import UsageError, Word
 
-__all__ = ["SCHEMA", "Attestation", "load_attestations", "read_bounded", "yaml_problem"]
+__all__ = ["SCHEMA", "Attestation", "load_attestations"]
 
 FILE_LIMIT = 1024 * 1024  # bytes: an attestation file is a few KiB
 DEPTH_LIMIT = 8  # mappings and lists within each other: an attestation file needs three
-_YAML_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -69,45 +69,6 @@ def _toml_lines(text: str) -> list[int]:
     return [i for i, line in enumerate(text.splitlines(), 1) if re.match(r"\s*\[\[\s*attestations\s*\]\]", line)]
 
 
-def read_bounded(path: Path, limit: int) -> bytes | str:
-    """At most `limit` bytes of a regular file, or why not (not a regular file, larger than the limit, unreadable)."""
-    try:
-        with path.open("rb") as handle:
-            if not path.is_file():
-                return "it is not a regular file"
-            raw = handle.read(limit + 1)
-    except OSError as exc:
-        return exc.strerror or "unreadable"
-    return raw if len(raw) <= limit else f"it is larger than {limit // 1024} KiB"
-
-
-def yaml_problem(text: str, max_depth: int) -> str:
-    """Why a YAML text may not be loaded (anchors or aliases, nesting beyond `max_depth`), or "" when it may."""
-    depth = 0
-    for event in yaml.parse(text, Loader=_YAML_PARSER):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            return "it uses YAML anchors or aliases (& and *), which are not allowed here"
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > max_depth:
-                return f"it nests lists and mappings too deep (more than {max_depth} levels)"
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
-    return ""
-
-
-def _depth(value: object) -> int:
-    """How deep tables and lists nest, counted without recursion."""
-    deepest, todo = 0, [(value, 1)]
-    while todo:
-        node, level = todo.pop()
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
-        if children is not None:
-            deepest = max(deepest, level)
-            todo.extend((child, level + 1) for child in children)
-    return deepest
-
-
 def _parse(path: Path) -> tuple[Any, list[int]]:
     raw = read_bounded(path, FILE_LIMIT)
     if isinstance(raw, str):
@@ -124,12 +85,12 @@ def _parse(path: Path) -> tuple[Any, list[int]]:
             raise UsageError(f"--attestations {path} is not valid TOML ({exc}).") from None
         except RecursionError:
             raise UsageError(too_deep) from None
-        if _depth(data) > DEPTH_LIMIT:
+        if nesting_depth(data) > DEPTH_LIMIT:
             raise UsageError(too_deep)
         return data, _toml_lines(text)
     try:
         problem = yaml_problem(text, DEPTH_LIMIT)
-        loaded: Any = None if problem else yaml.load(text, Loader=_YAML_PARSER)
+        loaded: Any = None if problem else yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

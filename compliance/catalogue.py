@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from compliance.limits import nesting_depth
 from compliance.model import Level
 
 __all__ = [
@@ -104,21 +105,9 @@ def load_toml(path: Path, what: str) -> dict[str, Any]:
         raise ProfileError(f"The {what} {path} is not valid TOML ({exc}); fix its syntax.") from None
     except RecursionError:
         data = None
-    if data is None or _depth(data) > TOML_DEPTH:
+    if data is None or nesting_depth(data) > TOML_DEPTH:
         raise ProfileError(f"The {what} {path} nests tables or arrays too deep (more than {TOML_DEPTH} levels).")
     return data
-
-
-def _depth(value: object) -> int:
-    """How deep tables and arrays nest, counted without recursion."""
-    deepest, todo = 0, [(value, 1)]
-    while todo:
-        node, level = todo.pop()
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
-        if children is not None:
-            deepest = max(deepest, level)
-            todo.extend((child, level + 1) for child in children)
-    return deepest
 
 
 def read_table(data: dict[str, Any], key: str, where: str, default: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from compliance.limits import unwritable_folder
 from compliance.model import Mode, Settings, Target, TokenSource, UsageError
 from compliance.options import DEFAULT_REQUEST_TIMEOUT, default
 from compliance.token import Token, read_app_token, read_token
@@ -126,13 +127,9 @@ def writable_path(raw: object, option: str) -> Path:
             f"{option} {raw} is not a regular file (a link, device or pipe) and writing the report would replace "
             "it; give the path of a regular file."
         )
-    folder = path.parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    if not folder.is_dir():
-        raise UsageError(f"{option} {raw} cannot be written: {folder} is a file, not a folder; choose another path.")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError(f"{option} {raw} cannot be written: no write permission in {folder}; choose another path.")
+    problem = unwritable_folder(path)
+    if problem:
+        raise UsageError(f"{option} {raw} cannot be written: {problem}; choose another path.")
     return path
 
 

@@ -15,6 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "compliance"
 FLOORS: dict[str, int] = {
     "compliance": 0,
     "compliance.model": 0,
+    "compliance.limits": 0,
     "compliance.probes": 1,
     "compliance.token": 1,
     "compliance.evidence": 1,

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from compliance.evidence import Reply
+from compliance.limits import nesting_depth
 from compliance.token import Masker
 
 __all__ = [
@@ -133,20 +134,9 @@ def parse_json(raw: bytes, content_type: str) -> Any:
         return None
     except RecursionError:
         raise UnusableAnswer(f"the answer's JSON is nested deeper than {MAX_DEPTH} levels; GitHub's never is") from None
-    if _depth(body) > MAX_DEPTH:
+    if nesting_depth(body) > MAX_DEPTH:
         raise UnusableAnswer(f"the answer's JSON is nested deeper than {MAX_DEPTH} levels; GitHub's never is")
     return body
-
-
-def _depth(value: Any) -> int:
-    """How deeply a JSON value nests, counted without recursion."""
-    deepest, todo = 0, [(value, 1)]
-    while todo:
-        item, level = todo.pop()
-        if isinstance(item, (dict, list)):
-            deepest = max(deepest, level)
-            todo.extend((x, level + 1) for x in (item.values() if isinstance(item, dict) else item))
-    return deepest
 
 
 def masked(value: Any, masker: Masker) -> Any:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from compliance.attestations import read_bounded, yaml_problem
 from compliance.gather.cassette_schema import STRUCTURE
 from compliance.inputs import MAX_WAIT_LIMIT, parse_api_url
+from compliance.limits import SAFE_LOADER, read_bounded, unwritable_folder, yaml_problem
 from compliance.model import Settings, TokenKind, TokenSource, UsageError
 from compliance.probes import is_login
 
@@ -30,7 +29,6 @@ __all__ = [
 CASSETTE_SCHEMA = 1
 DEMO_CASSETTE = Path(__file__).resolve().parent.parent / "demo" / "compliant.yaml"
 META_KEY = "copilot_token_compliance"
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CASSETTE_LIMIT = 8 * 1024 * 1024  # bytes: a recording of every probe is well under 1 MiB
 _DEPTH_LIMIT = 32  # vcrpy's interactions nest six deep; the metadata a little less
 
@@ -98,13 +96,9 @@ def check_writable(path: Path) -> None:
             f"The cassette {path} exists already and --mode record never overwrites one; pass another --cassette "
             "or move that file away."
         )
-    folder = path.parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    if not folder.is_dir():
-        raise UsageError(f"Cannot write the cassette {path}: {folder} is not a folder; pass another --cassette.")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError(f"Cannot write the cassette {path}: {folder} is not writable; pass another --cassette.")
+    problem = unwritable_folder(path)
+    if problem:
+        raise UsageError(f"Cannot write the cassette {path}: {problem}; pass another --cassette.")
 
 
 def _org(value: object) -> str:
