@@ -38,8 +38,8 @@ def _named_fail(c: Context, rid: str) -> Verdict | None:
     return Verdict(Word.FAIL, found.text, cause=found.cause)
 
 
-def check_resource_owner(c: Context) -> Verdict:
-    """RESOURCE-OWNER: only a token owned by the org (and admitted by it) can read the org's private data."""
+def _org_admission(c: Context, rid: str, proven: str, not_shown: str) -> Verdict:
+    """RESOURCE-OWNER and APPROVED alike: a private read proves both; a named refusal, a cause or silence does not."""
     other = _not_fine_grained(c)
     if other:
         return other
@@ -47,42 +47,30 @@ def check_resource_owner(c: Context) -> Verdict:
         return unverified(REJECTED)
     proof = c.facts.org_access
     if proof is not None:
-        return passed(
-            f"{proof.describe()}: {c.org} lets the token read its private data, so {c.org} is its resource "
-            "owner and admits fine-grained tokens."
-        )
-    refused_wholesale = _named_fail(c, "RESOURCE-OWNER") or blocked(c)
-    if refused_wholesale:
-        return refused_wholesale
-    broken = first_failure(c)
-    if broken:
-        return broken
-    return unverified(f"No request for {c.org}'s private data succeeded, so its resource ownership is not shown.")
+        return passed(f"{proof.describe()}: {proven}")
+    return _named_fail(c, rid) or blocked(c) or first_failure(c) or unverified(not_shown)
+
+
+def check_resource_owner(c: Context) -> Verdict:
+    """RESOURCE-OWNER: only a token owned by the org (and admitted by it) can read the org's private data."""
+    return _org_admission(
+        c,
+        "RESOURCE-OWNER",
+        f"{c.org} lets the token read its private data, so {c.org} is its resource owner and admits fine-grained "
+        "tokens.",
+        f"No request for {c.org}'s private data succeeded, so its resource ownership is not shown.",
+    )
 
 
 def check_approved(c: Context) -> Verdict:
     """APPROVED: a pending token reads public resources only, so any private read proves approval."""
-    other = _not_fine_grained(c)
-    if other:
-        return other
-    if c.facts.rejected:
-        return unverified(REJECTED)
-    proof = c.facts.org_access
-    if proof is not None:
-        return passed(
-            f"{proof.describe()}: a pending token reads public resources only, so this token is approved "
-            "(or needs no approval because its owner is an org owner)."
-        )
-    refused_wholesale = blocked(c)
-    if refused_wholesale:
-        return refused_wholesale
-    broken = first_failure(c)
-    if broken:
-        return broken
-    return unverified(
-        f"No request for {c.org}'s private data succeeded, so approval is not shown; "
-        + c.app_record
-        + " and its pending requests show it."
+    return _org_admission(
+        c,
+        "APPROVED",
+        "a pending token reads public resources only, so this token is approved (or needs no approval because its "
+        "owner is an org owner).",
+        f"No request for {c.org}'s private data succeeded, so approval is not shown; {c.app_record} and its pending "
+        "requests show it.",
     )
 
 
