@@ -20,7 +20,7 @@ from compliance.catalogue import (
     requirement_from,
 )
 
-__all__ = ["PROFILE_DIR", "REPOSITORY_ACCESS", "Profile", "available_profiles", "load_profile"]
+__all__ = ["PROFILE_DIR", "REPOSITORY_ACCESS", "Profile", "available_profiles", "load_profile", "spoken_list"]
 
 PROFILE_DIR = Path(__file__).parent / "profiles"
 _ACCESS = {"read", "write", "admin"}
@@ -75,7 +75,7 @@ class Profile:
     def permission_phrase(self) -> str:
         """The permissions the guide asks for, as a reader says them: 'Members: Read and Contents: Read'."""
         held = {**self.organization_permissions, **self.repository_permissions}
-        return _and([f"{permission_title(k)}: {v.capitalize()}" for k, v in held.items()]) or "no permission"
+        return spoken_list([f"{permission_title(k)}: {v.capitalize()}" for k, v in held.items()]) or "no permission"
 
     def fills(self) -> dict[str, str]:
         """The values that catalogue text may name in braces."""
@@ -90,11 +90,12 @@ class Profile:
             "repository_access": label,
             "repository_access_fix": fix,
             "permissions": self.permission_phrase(),
-            "optional_permissions": f" ({_and(optional)} may stay)" if optional else "",
+            "optional_permissions": f" ({spoken_list(optional)} may stay)" if optional else "",
         }
 
 
-def _and(items: list[str]) -> str:
+def spoken_list(items: list[str]) -> str:
+    """Items as a reader says them: 'a', 'a and b', 'a, b and c'."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 

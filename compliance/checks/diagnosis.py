@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from compliance.checks.refusals import Refusal, fill, kind_of
+from compliance.checks.refusals import Refusal, RefusalKind, fill, kind_of
 from compliance.evidence import Evidence, Reply
 from compliance.model import Word
 from compliance.probes import ORG_PRIVATE
 
-__all__ = ["Diagnosis", "Headline", "copilot_patterns", "headline", "org_access_proof", "settled_by_record"]
+__all__ = ["Diagnosis", "Headline", "copilot_patterns", "headline", "org_access_proof", "pattern_headline"]
 
 # Generic refusals: GitHub says no without naming a cause.
 _GENERIC = ("permission-missing", None)
@@ -38,10 +38,11 @@ class Headline:
     assumption: bool = False
 
     @classmethod
-    def of(cls, refusal: Refusal) -> Headline:
-        """The headline a classified refusal makes."""
-        k = refusal.kind
-        return cls(k.cause, refusal.scope, refusal.text, refusal.fix, k.blocks_token, k.source, k.proves, k.assumption)
+    def of(cls, kind: RefusalKind, text: str, fix: str, scope: str = "") -> Headline:
+        """The headline a known refusal makes, with its sentence and fix filled in."""
+        return cls(
+            kind.cause, scope or kind.scope, text, fix, kind.blocks_token, kind.source, kind.proves, kind.assumption
+        )
 
 
 def _reply(e: Evidence, name: str) -> Reply | None:
@@ -71,7 +72,7 @@ def headline(e: Evidence, refusals: Mapping[str, Refusal], proof: Reply | None) 
     """The cause that explains every refusal: an org-wide refusal GitHub named, or the no-org-access pattern."""
     named = next((r for r in refusals.values() if r.kind.org_wide), None)
     if named is not None:
-        return Headline.of(named)
+        return Headline.of(named.kind, named.text, named.fix, named.scope)
     sent = [(n, e.get(n)) for n in ORG_PRIVATE if e.get(n) is not None]
     generic = [n for n, r in sent if isinstance(r, Reply) and r.refused and _cause(refusals, n) in _GENERIC]
     if not sent or len(generic) != len(sent) or proof is not None:
@@ -79,23 +80,13 @@ def headline(e: Evidence, refusals: Mapping[str, Refusal], proof: Reply | None) 
     org = e.target.org
     public = _reply(e, "org")
     seen = f", while GET /orgs/{org} (public data) answered {public.status}" if public is not None and public.ok else ""
-    kind = kind_of("no-org-access")
-    return Headline(
-        cause=kind.cause,
-        scope=kind.scope,
-        text=fill(kind.text, org=org, seen=seen),
-        fix=fill(kind.fix, org=org),
-        blocks_token=kind.blocks_token,
-        source=kind.source,
-    )
+    return pattern_headline("no-org-access", org=org, seen=seen)
 
 
-def settled_by_record(cause: str, org: str) -> Headline:
-    """The headline when the org's record settles what the token's answers left open (e.g. a pending request)."""
+def pattern_headline(cause: str, **values: str) -> Headline:
+    """The headline of a cause read from a pattern of answers (or settled by the org's record), names filled in."""
     kind = kind_of(cause)
-    return Headline(
-        kind.cause, kind.scope, fill(kind.text, org=org), fill(kind.fix, org=org), kind.blocks_token, kind.source
-    )
+    return Headline.of(kind, fill(kind.text, **values), fill(kind.fix, **values))
 
 
 def copilot_patterns(e: Evidence, refusals: Mapping[str, Refusal]) -> list[Diagnosis]:

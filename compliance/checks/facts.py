@@ -12,7 +12,7 @@ from compliance.checks.diagnosis import (
     copilot_patterns,
     headline,
     org_access_proof,
-    settled_by_record,
+    pattern_headline,
 )
 from compliance.checks.grant_record import GrantRecord, find_record
 from compliance.checks.refusals import Refusal, classify
@@ -124,7 +124,7 @@ def derive(evidence: Evidence, token_name: str) -> Facts:
     proof = org_access_proof(evidence)
     head = headline(evidence, refusals, proof)
     if head is not None and head.cause == "no-org-access" and record is not None and record.state == "request":
-        head = settled_by_record("pending-approval", org)
+        head = pattern_headline("pending-approval", org=org)
     return Facts(
         owner=login_of(evidence.get("user")),
         expiry=expiry,

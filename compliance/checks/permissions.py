@@ -18,6 +18,7 @@ from compliance.checks.context import (
 from compliance.evidence import Reply
 from compliance.model import TokenKind, Verdict, Word
 from compliance.probes import EXCESS_PROBES
+from compliance.profiles import spoken_list
 
 __all__ = [
     "check_copilot_business_read",
@@ -169,6 +170,5 @@ def _only_advice(c: Context) -> str:
     """What to look for on the token's settings page: only the guide's permissions (and the optional ones)."""
     names = c.profile.permission_names()
     optional = c.profile.permission_names(optional=True)
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     also = f" (and optionally {', '.join(optional)})" if optional else ""
-    return f"Check on the token's settings page that only {listed}{also} are granted."
+    return f"Check on the token's settings page that only {spoken_list(names)}{also} are granted."

@@ -62,8 +62,7 @@ class ReportSet:
         for final, staged in self._staged.items():
             os.chmod(staged, mode)
             os.replace(staged, final)
-        self._staged.clear()
-        return True
+        return True  # the paths stay known: the terminal summary names them
 
     def discard(self) -> None:
         """Remove every staging file that is left."""

@@ -69,6 +69,13 @@ def test_report_sizes(demo: SuiteRun) -> None:
     assert md.count("\n| `") == REQUIREMENTS
 
 
+def test_terminal_names_every_report(demo: SuiteRun) -> None:
+    """The closing lines name the report files the run wrote (HTML, JSON, Markdown, JUnit)."""
+    line = next(ln for ln in demo.stdout.splitlines() if ln.startswith("reports: "))
+    for name in ("compliance.html", "compliance.json", "compliance.md", "junit.xml"):
+        assert str(demo.out / name) in line, line
+
+
 def test_junit_carries_requirement_and_verdict(demo: SuiteRun) -> None:
     """Each JUnit test case names its requirement and verdict as properties."""
     root = ET.parse(demo.out / "junit.xml").getroot()
