@@ -96,19 +96,24 @@ def html_summary(a: Assessment, generated_at: dt.datetime) -> str:
         + "</div>"
         + _headline(a)
         + _notes(a)
-        + f'<h2>Run</h2><table class="facts">{facts}</table>'
-        '<h2>Requirements</h2><table class="matrix"><thead><tr><th>ID</th><th>Requirement</th><th>Level</th>'
-        "<th>Verdict</th><th>Evidence</th><th>How to fix</th></tr></thead><tbody>"
+        + f'<h2>Run</h2><div class="wide"><table class="facts">{facts}</table></div>'
+        '<h2>Requirements</h2><div class="wide"><table class="matrix"><thead><tr><th>ID</th><th>Requirement</th>'
+        "<th>Level</th><th>Verdict</th><th>Evidence</th><th>How to fix</th></tr></thead><tbody>"
         + "".join(rows)
-        + f"</tbody></table><h2>Evidence appendix</h2><p>{sent} HTTP requests, all GET; no header value that "
+        + f"</tbody></table></div><h2>Evidence appendix</h2><p>{sent} HTTP requests, all GET; no header value that "
         "could hold a secret is shown.</p>"
-        '<table class="appendix"><thead><tr><th>Method</th><th>Path</th><th>Status</th><th>GitHub said</th>'
-        "<th>Headers that mattered</th></tr></thead><tbody>" + "".join(appendix) + "</tbody></table></section>"
+        '<div class="wide"><table class="appendix"><thead><tr><th>Method</th><th>Path</th><th>Status</th>'
+        "<th>GitHub said</th><th>Headers that mattered</th></tr></thead><tbody>"
+        + "".join(appendix)
+        + "</tbody></table></div></section>"
     )
 
 
 _CSS = """
-#compliance-summary{font-family:system-ui,sans-serif;margin:1em 0}
+#compliance-summary{font-family:system-ui,sans-serif;margin:1em 0;max-width:calc(100vw - 2em)}
+#compliance-summary .banner,#compliance-summary .headline,#compliance-summary .facts{overflow-wrap:anywhere}
+#compliance-summary .wide{overflow-x:auto}
+#compliance-summary .matrix,#compliance-summary .appendix{min-width:760px}
 #compliance-summary table{border-collapse:collapse;margin:.5em 0;width:100%}
 #compliance-summary th,#compliance-summary td{border:1px solid #999;padding:4px 6px;vertical-align:top;
 text-align:left;color:#111;font-size:13px}
