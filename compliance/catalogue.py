@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from compliance.controls import Control, controls_for
 from compliance.limits import nesting_depth
 from compliance.model import Level
 
@@ -47,6 +48,7 @@ class Requirement:
     references: tuple[str, ...]
     probes: str = ""  # which requests bear on it (for the generated docs)
     rests_on: str = ""  # what the verdict rests on (for the generated docs)
+    controls: tuple[Control, ...] = ()  # the framework controls its verdict is evidence for (controls.toml)
 
 
 @cache
@@ -85,6 +87,7 @@ def requirement_from(raw: dict[str, Any], where: str) -> Requirement:
         references=tuple(refs),
         probes=str(raw.get("probes", "")),
         rests_on=str(raw.get("rests_on", "")),
+        controls=controls_for(rid),
     )
 
 

@@ -94,7 +94,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if html:
         config.option.htmlpath = str(staged["--html"])
         config.option.self_contained_html = True
-        config.pluginmanager.register(HtmlHooks(assessment, lambda: _generated_at(config)), "compliance-html")
+        hooks = HtmlHooks(assessment, lambda: _generated_at(config), staged["--html"])
+        config.pluginmanager.register(hooks, "compliance-html")
     if "--junitxml" in staged:
         config.option.xmlpath = str(staged["--junitxml"])
 
@@ -223,6 +224,9 @@ def pytest_sessionfinish(session: pytest.Session) -> Generator[None]:
     try:
         return (yield)
     finally:
+        hooks = config.pluginmanager.get_plugin("compliance-html")
+        if isinstance(hooks, HtmlHooks):
+            hooks.lead_with_answer()  # pytest-html has written its page: ours leads it
         session.exitstatus = _exit_code(assessment, opts, session.exitstatus)
         staged = {reports.staging(final): final for final in reports.finals}
         if session.exitstatus != pytest.ExitCode.INTERRUPTED and reports.publish():
@@ -239,7 +243,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     html = config.pluginmanager.hasplugin("compliance-html")
     paths = [str(p) for p in config.stash[REPORTS].finals] if REPORTS in config.stash else []
     skipped = [f.requirement.id for f in assessment.findings if f.requirement.id not in config.stash[RAN]]
-    terminal.summary(terminalreporter, assessment, paths)
+    terminal.summary(terminalreporter, assessment, paths, config.get_terminal_writer().fullwidth)
     if skipped:
         terminalreporter.line("not run as tests: " + ", ".join(skipped) + " (the verdict and exit code count them)")
     if opts.require_proof and assessment.overall.word == "INCOMPLETE":

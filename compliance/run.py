@@ -22,6 +22,7 @@ from compliance.gather.recorder import recording, replaying
 from compliance.inputs import RunOptions
 from compliance.model import Mode, Target, UsageError
 from compliance.profiles import Profile
+from compliance.provenance import provenance_of
 from compliance.report.assessment import Assessment
 
 __all__ = ["assess", "replay_source"]
@@ -30,6 +31,7 @@ __all__ = ["assess", "replay_source"]
 def assess(opts: RunOptions, profile: Profile) -> Assessment:
     """Gather the evidence the mode calls for, then evaluate every requirement with the attestations."""
     guard_process(os.environ)
+    provenance = provenance_of(opts, profile, os.environ, dt.datetime.now(dt.UTC))
     meta = load_recording(replay_source(opts)) if opts.mode is Mode.REPLAY else None
     if opts.mode is Mode.RECORD:
         check_writable(opts.cassette or default_cassette(opts.target.org, dt.datetime.now(dt.UTC)))
@@ -43,10 +45,12 @@ def assess(opts: RunOptions, profile: Profile) -> Assessment:
     if meta is not None:
         evidence = _replay(opts, profile, meta)
         settings, fingerprint, recorded_at, demo = meta.settings, meta.token_fingerprint, meta.recorded_at, meta.demo
+        hashed = meta.token_hashed
     else:
         assert opts.token is not None  # options.resolve guarantees a token for live and record
         evidence, recorded_at = _live(opts, profile)
         settings, fingerprint, demo = opts.settings, opts.token.fingerprint, False
+        hashed = opts.token.hashed_token
     evaluation = evaluate(evidence, profile, settings, statements)
     return Assessment(
         profile=profile,
@@ -54,6 +58,8 @@ def assess(opts: RunOptions, profile: Profile) -> Assessment:
         evidence=evidence,
         evaluation=evaluation,
         fingerprint=fingerprint,
+        hashed_token=hashed,
+        provenance=provenance,
         recorded_at=recorded_at,
         demo=demo,
         notes=(*_reach_notes(evidence), *warnings, *evaluation.notes),
@@ -97,6 +103,7 @@ def _live(opts: RunOptions, profile: Profile) -> tuple[Evidence, dt.datetime | N
             max_wait=opts.max_wait,
             token_kind=opts.token.kind,
             token_fingerprint=opts.token.fingerprint,
+            token_hashed=opts.token.hashed_token,
             token_source=opts.token_source,
             app_record=app is not None,
         )

@@ -53,6 +53,11 @@ class Token:
         """A short SHA-256 prefix that identifies the token without disclosing it."""
         return "sha256:" + hashlib.sha256(self.__value.encode()).hexdigest()[:8]
 
+    @property
+    def hashed_token(self) -> str:
+        """GitHub's audit-log identifier: base64 of the SHA-256 digest (search `hashed_token:"..."`); one-way."""
+        return base64.b64encode(hashlib.sha256(self.__value.encode()).digest()).decode()
+
     def needles(self) -> tuple[str, ...]:
         """The forms in which the value could leak: raw, base64, URL-encoded, basic-auth."""
         raw = self.__value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ CASSETTE_SCHEMA = 1
 DEMO_CASSETTE = Path(__file__).resolve().parent.parent / "demo" / "compliant.yaml"
 META_KEY = "copilot_token_compliance"
 CASSETTE_LIMIT = 8 * 1024 * 1024  # bytes: a recording of every probe is well under 1 MiB
+_HASHED_TOKEN = re.compile(r"[A-Za-z0-9+/]{43}=")
 _DEPTH_LIMIT = 32  # vcrpy's interactions nest six deep; the metadata a little less
 
 
@@ -50,6 +52,7 @@ class Recording:
     token_source: TokenSource | None
     demo: bool = False
     app_record: bool = False
+    token_hashed: str | None = None  # GitHub's audit-log hashed_token; absent from older recordings
 
     def to_metadata(self) -> dict[str, Any]:
         """The metadata block stored in the cassette."""
@@ -70,6 +73,7 @@ class Recording:
             "token": {
                 "kind": self.token_kind.value if self.token_kind else None,
                 "fingerprint": self.token_fingerprint,
+                "hashed_token": self.token_hashed,
                 "source": None
                 if source is None
                 else {
@@ -150,9 +154,19 @@ def _parse_metadata(path: Path, meta: Any) -> Recording:
             ),
             demo=bool(meta.get("demo", False)),
             app_record=bool(meta.get("app_record", False)),
+            token_hashed=_hashed_token(token.get("hashed_token")),
         )
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError):  # UsageError is a ValueError too
         raise UsageError(f"The cassette {path} has incomplete metadata; re-record it with --mode record.") from None
+
+
+def _hashed_token(value: object) -> str | None:
+    """A recorded hashed_token: base64 of a 32-byte digest, or nothing (older recordings have none)."""
+    if value is None:
+        return None
+    if not (isinstance(value, str) and _HASHED_TOKEN.fullmatch(value)):
+        raise ValueError("token.hashed_token is not base64 of a SHA-256 digest")
+    return value
 
 
 def load_recording(path: Path) -> Recording:

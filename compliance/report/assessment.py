@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from compliance import __version__
 from compliance.checks.diagnosis import Headline
 from compliance.checks.evaluate import Evaluation, Finding
+from compliance.checks.registry import REGISTRY
 from compliance.evidence import Evidence
 from compliance.model import Level, Mode, Verdict, Word
 from compliance.profiles import Profile
+from compliance.provenance import Provenance, audit_log_url
 
-__all__ = ["Assessment", "Overall", "iso", "run_facts"]
+__all__ = ["Assessment", "Overall", "iso", "reaching_compliant", "run_facts"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class Assessment:
     evidence: Evidence
     evaluation: Evaluation
     fingerprint: str | None
+    hashed_token: str | None = None  # GitHub's audit-log identifier of the token (base64 SHA-256)
+    provenance: Provenance | None = None
     recorded_at: dt.datetime | None = None
     demo: bool = False
     notes: tuple[str, ...] = ()
@@ -53,6 +57,18 @@ class Assessment:
     def headline(self) -> Headline | None:
         """The one cause that explains the run's refusals, and its fix."""
         return self.evaluation.facts.headline
+
+    @property
+    def audit_log(self) -> str | None:
+        """The org audit-log search for this token's hashed_token, where the web host is known."""
+        if self.hashed_token is None:
+            return None
+        return audit_log_url(self.evidence.target.api_url, self.evidence.target.org, self.hashed_token)
+
+    @property
+    def app_record_read(self) -> bool:
+        """Whether a GitHub App token read the org's grant record in this run."""
+        return any(key.startswith("app:") for key in self.evidence.results)
 
     @property
     def overall(self) -> Overall:
@@ -107,6 +123,17 @@ def run_facts(a: Assessment, generated_at: dt.datetime) -> list[tuple[str, str]]
     else:
         expiry = "none seen (no expiry header)"
     kind = a.evidence.token_kind
+    p = a.provenance
+    who = (
+        []
+        if p is None
+        else [
+            ("Run by", p.runner + (f" ({p.runner_url})" if p.runner_url else "")),
+            ("Suite commit", p.commit or "none (installed package)"),
+            ("Profile hash", f"sha256:{p.profile_sha256}"),
+            ("Options", "; ".join(f"{k}: {v}" for k, v in p.options)),
+        ]
+    )
     return [
         ("Organization", target.org),
         ("Profile", f"{a.profile.id} ({a.profile.title})"),
@@ -118,4 +145,42 @@ def run_facts(a: Assessment, generated_at: dt.datetime) -> list[tuple[str, str]]
         ("Token owner", a.owner or "unknown"),
         ("Token expiry", expiry),
         ("Token fingerprint", a.fingerprint or "none"),
+        ("Token hashed_token", _hashed(a)),
+        *who,
     ]
+
+
+def _hashed(a: Assessment) -> str:
+    if a.hashed_token is None:
+        return "not recorded (a recording made before the suite kept it)"
+    return f"{a.hashed_token} (GitHub's audit-log identifier: base64 SHA-256 of the token, cannot be reversed)"
+
+
+def reaching_compliant(a: Assessment) -> str | None:
+    """One sentence: what would turn each unverified must into a verdict; None when nothing is unproven."""
+    unproven = a.overall.unproven_musts
+    if not unproven:
+        return None
+    by_record = [rid for rid in unproven if REGISTRY[rid].record is not None]
+    others = [rid for rid in unproven if rid not in by_record]
+    parts = []
+    if by_record and not a.app_record_read:
+        parts.append(
+            f"{_spoken(by_record)} from the org's grant record (run again with a GitHub App token in "
+            "--app-token-env: docs/org-record.md#the-orgs-grant-record)"
+        )
+    elif by_record:
+        others = unproven
+    if others:
+        parts.append(
+            f"{_spoken(others)} from a signed-off attestation (--attestations: docs/org-record.md#attestations)"
+        )
+    return (
+        "The token alone cannot prove every must, so a correct token reads INCOMPLETE until these are proven: "
+        + "; ".join(parts)
+        + "."
+    )
+
+
+def _spoken(ids: list[str]) -> str:
+    return ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from compliance.report.assessment import Assessment, iso
+from compliance.report.assessment import Assessment, iso, reaching_compliant
 from compliance.report.files import file_mode
 
 __all__ = ["SCHEMA_VERSION", "to_json", "write_json", "write_text"]
@@ -32,7 +32,10 @@ def to_json(a: Assessment, generated_at: dt.datetime) -> dict[str, Any]:
             "owner": a.owner,
             "expires_at": iso(a.expires_at) if a.expires_at else None,
             "fingerprint": a.fingerprint,
+            "hashed_token": a.hashed_token,
+            "audit_log_url": a.audit_log,
         },
+        "run": _run(a),
         "recorded_at": iso(a.recorded_at) if a.recorded_at else None,
         "overall": a.overall.word,
         "headline": None
@@ -46,6 +49,7 @@ def to_json(a: Assessment, generated_at: dt.datetime) -> dict[str, Any]:
             "assumption": a.headline.assumption,
         },
         "demo": a.demo,
+        "reaching_compliant": reaching_compliant(a),
         "requirements": [
             {
                 "id": f.requirement.id,
@@ -56,11 +60,33 @@ def to_json(a: Assessment, generated_at: dt.datetime) -> dict[str, Any]:
                 "evidence": f.verdict.evidence,
                 "remediation": f.remediation,
                 "references": list(f.requirement.references),
+                "controls": [
+                    {"framework": c.framework.name, "id": c.id, "title": c.title, "label": c.label}
+                    for c in f.requirement.controls
+                ],
             }
             for f in a.findings
         ],
         "notes": list(a.notes),
         "requests": [{"method": r.method, "path": r.path, "status": r.status} for r in a.evidence.requests],
+    }
+
+
+def _run(a: Assessment) -> dict[str, Any] | None:
+    """Who ran the check, when, with which suite, profile and options."""
+    p = a.provenance
+    if p is None:
+        return None
+    return {
+        "runner": p.runner,
+        "runner_url": p.runner_url,
+        "suite_version": p.suite_version,
+        "commit": p.commit,
+        "profile": p.profile,
+        "profile_sha256": p.profile_sha256,
+        "options": dict(p.options),
+        "api_url": p.api_url,
+        "started_at": iso(p.started_at),
     }
 
 

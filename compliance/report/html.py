@@ -1,16 +1,17 @@
-"""The HTML summary: overall verdict, run facts, requirement matrix and evidence appendix, server-rendered."""
+"""The HTML summary, answer first: verdict, cause and fix, failures, unproven musts, then passes, run, evidence."""
 
 from __future__ import annotations
 
 import datetime as dt
 from html import escape as _escape
 
+from compliance.checks.evaluate import Finding
 from compliance.evidence import Reply
-from compliance.model import Word
-from compliance.report.assessment import Assessment, run_facts
+from compliance.model import Level, Word
+from compliance.report.assessment import Assessment, reaching_compliant, run_facts
 from compliance.report.text import one_line
 
-__all__ = ["SYMBOL", "html_summary"]
+__all__ = ["SYMBOL", "answer", "escape", "html_summary"]
 
 SYMBOL = {
     Word.PASS: "✔",
@@ -34,96 +35,155 @@ def escape(text: str) -> str:
     return _escape(one_line(text))
 
 
-def _links(references: tuple[str, ...], link: str | None) -> str:
-    refs = [f'<a href="{escape(u)}">{escape(u.split("//", 1)[-1].split("/", 1)[0])} docs</a>' for u in references]
-    if link:
-        refs.append(f'<a href="{escape(link)}">pre-filled token settings</a>')
-    return " · ".join(refs)
+def answer(a: Assessment) -> str:
+    """The answer in one sentence: is the token fit, and if not, which requirements say so."""
+    o = a.overall
+    failed = [f.requirement.id for f in a.findings if f.verdict.word is Word.FAIL]
+    errors = [f.requirement.id for f in a.findings if f.verdict.word is Word.ERROR]
+    if failed:
+        return f"The token is not set up as the guide asks: {', '.join(failed)} failed."
+    if errors:
+        return f"Could not finish the check: {', '.join(errors)} could not run; nothing failed so far."
+    if o.unproven_musts:
+        return f"Nothing failed, but {len(o.unproven_musts)} must(s) are not proven yet: {', '.join(o.unproven_musts)}."
+    return "The token is set up as the guide asks: every must is proven."
 
 
-def _headline(a: Assessment) -> str:
-    h = a.headline
-    if h is None:
-        return ""
+def _link(url: str, text: str) -> str:
+    return f'<a href="{_escape(url)}">{escape(text)}</a>'
+
+
+def _controls(f: Finding) -> str:
+    labels = [escape(c.label) for c in f.requirement.controls]
+    return f'<div class="ctl">Controls: {" · ".join(labels)}</div>' if labels else ""
+
+
+def _card(f: Finding, *, full: bool) -> str:
+    """One requirement as a card: verdict, what was observed beside what is required, the fix, its controls."""
+    req, v = f.requirement, f.verdict
+    refs = [_link(u, u.split("//", 1)[-1].split("/", 1)[0] + " docs") for u in req.references]
+    if f.token_link and f.fix:
+        refs.append(_link(f.token_link, "pre-filled token settings (a convenience, not evidence)"))
+    body = (
+        f"<p><b>Observed:</b> {escape(v.evidence)}</p><p><b>Required:</b> {escape(req.title)}</p>"
+        + (f'<p class="fix"><b>Fix:</b> {escape(f.fix)}</p>' if f.fix and v.word is not Word.PASS else "")
+        + f'<div class="refs">{req.level.value} · guide step {escape(req.guide_step)} · from {escape(v.source.value)}'
+        + (f" · {' · '.join(refs)}" if refs else "")
+        + "</div>"
+        if full
+        else f'<p class="short">{escape(v.evidence)}</p>'
+    )
     return (
-        f'<div class="headline"><p><strong>Cause ({escape(h.cause)}):</strong> {escape(h.text)}</p>'
-        f"<p><strong>Fix:</strong> {escape(h.fix)}</p></div>"
+        f'<article class="card v-{v.word.value}" id="req-{escape(req.id)}"><h3><span class="badge">'
+        f"{SYMBOL[v.word]} {escape(v.word.value.upper())}</span> <code>{escape(req.id)}</code> "
+        f"{escape(req.title)}</h3>{body}{_controls(f)}</article>"
     )
 
 
-def _notes(a: Assessment) -> str:
-    if not a.notes:
+def _group(title: str, findings: list[Finding], *, full: bool, note: str = "") -> str:
+    if not findings:
         return ""
-    return '<h2>Notes</h2><ul class="notes">' + "".join(f"<li>{escape(n)}</li>" for n in a.notes) + "</ul>"
+    cards = "".join(_card(f, full=full) for f in findings)
+    lead = f'<p class="lead">{escape(note)}</p>' if note else ""
+    return f"<h2>{escape(title)} ({len(findings)})</h2>{lead}{cards}"
 
 
-def html_summary(a: Assessment, generated_at: dt.datetime) -> str:
-    """Server-rendered HTML (no JavaScript needed): banner, run facts, matrix, evidence appendix; all escaped."""
-    o = a.overall
-    facts = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in run_facts(a, generated_at))
-    rows = []
-    for f in a.findings:
-        req, v = f.requirement, f.verdict
-        rows.append(
-            f'<tr class="v-{v.word.value}"><td class="rid">{escape(req.id)}</td><td>{escape(req.title)}</td>'
-            f"<td>{escape(req.level.value)}</td>"
-            f'<td class="verdict"><span class="badge">{SYMBOL[v.word]} {escape(v.word.value.upper())}</span>'
-            f'<div class="source">from {escape(v.source.value)}</div></td>'
-            f"<td>{escape(v.evidence)}</td>"
-            f'<td>{escape(f.fix)}<div class="refs">Guide step {escape(req.guide_step)} · '
-            f"{_links(req.references, f.token_link if f.fix else None)}</div></td></tr>"
+def _findings(a: Assessment) -> str:
+    """Failures and errors first, then unproven musts, warnings and other unproven shoulds, passes, N/A last."""
+    by: dict[Word, list[Finding]] = {w: [f for f in a.findings if f.verdict.word is w] for w in Word}
+    musts = [f for f in by[Word.UNVERIFIED] if f.requirement.level is Level.MUST]
+    shoulds = [f for f in by[Word.UNVERIFIED] if f.requirement.level is not Level.MUST]
+    reach = reaching_compliant(a)
+    return (
+        _group("Failed", by[Word.FAIL], full=True)
+        + _group("Could not run", by[Word.ERROR], full=True)
+        + _group("Not proven (must)", musts, full=True, note=reach or "")
+        + _group("Warnings (should)", by[Word.WARN], full=True)
+        + _group("Not proven (should)", shoulds, full=True)
+        + _group("Passed", by[Word.PASS], full=False)
+        + _group("Not applicable", by[Word.NOT_APPLICABLE], full=False)
+    )
+
+
+def _facts(a: Assessment, generated_at: dt.datetime) -> str:
+    rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in run_facts(a, generated_at))
+    if a.audit_log:
+        rows += (
+            f"<tr><th>Audit log</th><td>{_link(a.audit_log, 'search the org audit log for this token')} "
+            "(org owners; GitHub shows token data in the audit log on Enterprise Cloud and Server)</td></tr>"
         )
-    appendix = []
+    return f'<h2>Token and run</h2><table class="facts">{rows}</table>'
+
+
+def _control_matrix(a: Assessment) -> str:
+    """Each framework control, the requirements that are evidence for it, and their verdicts."""
+    seen: dict[str, tuple[str, str, list[Finding]]] = {}
+    for f in a.findings:
+        for c in f.requirement.controls:
+            seen.setdefault(c.key, (c.label, c.title, []))[2].append(f)
+    rows = "".join(
+        f"<tr><td><b>{escape(label)}</b><div class='refs'>{escape(title)}</div></td><td>"
+        + " ".join(
+            f'<span class="v-{f.verdict.word.value}"><span class="badge">{SYMBOL[f.verdict.word]}</span> '
+            f"{escape(f.requirement.id)}</span>"
+            for f in fs
+        )
+        + "</td></tr>"
+        for label, title, fs in seen.values()
+    )
+    return (
+        "<h2>Framework controls</h2><p>Each control with the requirements whose verdicts are evidence for it "
+        "(evidence toward the control, not proof the whole control is met).</p>"
+        f'<div class="wide"><table class="matrix"><thead><tr><th>Control</th><th>Requirements</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table></div>"
+    )
+
+
+def _appendix(a: Assessment) -> str:
+    rows = []
     for result in a.evidence.results.values():
         if isinstance(result, Reply):
             shown = "; ".join(f"{h}: {result.headers[h]}" for h in _SHOWN_HEADERS if h in result.headers)
-            appendix.append(
-                f"<tr><td>GET</td><td>{escape(result.path)}</td><td>{result.status}</td>"
-                f"<td>{escape(result.message[:200])}</td><td>{escape(shown)}</td></tr>"
-            )
+            said, status = result.message[:200], str(result.status)
         else:
-            appendix.append(
-                f"<tr><td>GET</td><td>{escape(result.path)}</td><td>-</td>"
-                f"<td>{escape(result.describe())}</td><td></td></tr>"
-            )
-    sent = len(a.evidence.requests)
-    demo = '<p class="demo">Demo data — not your organization.</p>' if a.demo else ""
+            shown, said, status = "", result.describe(), "-"
+        rows.append(
+            f"<tr><td>GET</td><td>{escape(result.path)}</td><td>{status}</td>"
+            f"<td>{escape(said)}</td><td>{escape(shown)}</td></tr>"
+        )
     return (
-        f"<style>{_CSS}</style>"
-        f'<section id="compliance-summary">{demo}'
-        f'<div class="banner {o.css}"><strong>{escape(o.word)}</strong> — {escape(o.tally())}'
-        + (f" · unproven musts: {escape(', '.join(o.unproven_musts))}" if o.unproven_musts else "")
-        + "</div>"
-        + _headline(a)
-        + _notes(a)
-        + f'<h2>Run</h2><div class="wide"><table class="facts">{facts}</table></div>'
-        '<h2>Requirements</h2><div class="wide"><table class="matrix"><thead><tr><th>ID</th><th>Requirement</th>'
-        "<th>Level</th><th>Verdict</th><th>Evidence</th><th>How to fix</th></tr></thead><tbody>"
+        f"<h2>Evidence appendix</h2><p>{len(a.evidence.requests)} HTTP requests, all GET; no header value that "
+        'could hold a secret is shown.</p><div class="wide"><table class="appendix"><thead><tr><th>Method</th>'
+        "<th>Path</th><th>Status</th><th>GitHub said</th><th>Headers that mattered</th></tr></thead><tbody>"
         + "".join(rows)
-        + f"</tbody></table></div><h2>Evidence appendix</h2><p>{sent} HTTP requests, all GET; no header value that "
-        "could hold a secret is shown.</p>"
-        '<div class="wide"><table class="appendix"><thead><tr><th>Method</th><th>Path</th><th>Status</th>'
-        "<th>GitHub said</th><th>Headers that mattered</th></tr></thead><tbody>"
-        + "".join(appendix)
-        + "</tbody></table></div></section>"
+        + "</tbody></table></div>"
     )
 
 
-_CSS = """
-#compliance-summary{font-family:system-ui,sans-serif;margin:1em 0;max-width:calc(100vw - 2em)}
-#compliance-summary .banner,#compliance-summary .headline,#compliance-summary .facts{overflow-wrap:anywhere}
-#compliance-summary .wide{overflow-x:auto}
-#compliance-summary .matrix,#compliance-summary .appendix{min-width:760px}
-#compliance-summary table{border-collapse:collapse;margin:.5em 0;width:100%}
-#compliance-summary th,#compliance-summary td{border:1px solid #999;padding:4px 6px;vertical-align:top;
-text-align:left;color:#111;font-size:13px}
-#compliance-summary .facts th{width:12em;background:#f2f2f2}
-.banner{padding:10px 14px;font-size:18px;border:3px solid #333;color:#111}
-.banner.compliant{background:#d8f5d0}.banner.not-compliant{background:#f9d0d0}.banner.incomplete{background:#fff1c2}
-.demo{font-weight:bold;border:2px dashed #333;padding:6px}
-.headline{border:2px solid #333;border-top:0;padding:4px 14px;background:#fafafa;color:#111}
-.badge{font-weight:bold;white-space:nowrap}
-.v-pass .badge{color:#176b1b}.v-fail .badge,.v-error .badge{color:#a40000}
-.v-warn .badge,.v-unverified .badge{color:#7a5a00}.v-not_applicable .badge{color:#555}
-.rid{font-family:monospace;white-space:nowrap}.refs,.source{font-size:11px;margin-top:4px}
-"""
+def html_summary(a: Assessment, generated_at: dt.datetime) -> str:
+    """Server-rendered HTML, no JavaScript: the answer, cause and fix, findings by urgency, run, controls, evidence."""
+    o = a.overall
+    h = a.headline
+    demo = (
+        '<p class="demo">DEMO DATA: a recording of the bundled simulator, not your organization.</p>' if a.demo else ""
+    )
+    headline = (
+        ""
+        if h is None
+        else f'<div class="headline"><p><b>Cause ({escape(h.cause)}):</b> {escape(h.text)}</p>'
+        f"<p><b>Fix:</b> {escape(h.fix)}</p></div>"
+    )
+    notes = "".join(f"<li>{escape(n)}</li>" for n in a.notes)
+    return (
+        f'<section id="compliance-summary">{demo}<div class="banner {o.css}">'
+        f"<h1>Copilot token compliance: {escape(a.evidence.target.org)} — {escape(o.word)}</h1>"
+        f'<p class="answer">{escape(answer(a))}</p><p class="tally">{escape(o.tally())} · profile '
+        f"{escape(a.profile.id)} · {generated_at:%Y-%m-%d %H:%M} UTC</p></div>"
+        + headline
+        + (f'<h2>Notes</h2><ul class="notes">{notes}</ul>' if notes else "")
+        + _findings(a)
+        + _facts(a, generated_at)
+        + _control_matrix(a)
+        + _appendix(a)
+        + "</section>"
+    )

@@ -12,6 +12,7 @@ import pytest
 
 from compliance.report.assessment import Assessment
 from compliance.report.html import html_summary
+from compliance.report.html_page import PageLayoutError, lead_with_answer, standalone_page
 
 __all__ = ["KEPT_METADATA", "HtmlHooks", "keep_safe_metadata", "name_final_paths"]
 
@@ -45,9 +46,23 @@ def name_final_paths(plugins: Iterable[object], staged: Mapping[Path, Path]) -> 
 class HtmlHooks:
     """pytest-html hooks, registered only when pytest-html is active."""
 
-    def __init__(self, assessment: Assessment, generated_at: Callable[[], dt.datetime]) -> None:
+    def __init__(self, assessment: Assessment, generated_at: Callable[[], dt.datetime], page: Path) -> None:
         self.assessment = assessment
         self.generated_at = generated_at
+        self.page = page  # pytest-html's staging file
+        self.layout_problem: str | None = None
+
+    def lead_with_answer(self) -> None:
+        """Rearrange pytest-html's written page: ours first; if its layout is unknown, our standalone page instead."""
+        if not self.page.is_file() or self.page.stat().st_size == 0:
+            return  # pytest-html wrote nothing: the report set is then not published
+        summary = html_summary(self.assessment, self.generated_at())
+        try:
+            text = lead_with_answer(self.page.read_text(encoding="utf-8"), summary)
+        except PageLayoutError as exc:
+            self.layout_problem = f"{exc}; the HTML report holds the compliance summary only"
+            text = standalone_page(self.assessment, self.generated_at())
+        self.page.write_text(text, encoding="utf-8")
 
     def pytest_html_report_title(self, report: Any) -> None:
         """Name the report after the org."""
@@ -64,8 +79,12 @@ class HtmlHooks:
         for i, name in enumerate(("requirement", "level", "verdict"), 1):
             cells.insert(i, f'<td class="col-{name}">{escape(str(props.get(name, "")))}</td>')
 
-    def pytest_html_results_summary(
-        self, prefix: list[str], summary: list[str], postfix: list[str], session: pytest.Session
-    ) -> None:
-        """The server-rendered verdict banner, run facts, matrix and evidence appendix."""
-        prefix.append(html_summary(self.assessment, self.generated_at()))
+    def pytest_html_results_table_html(self, report: pytest.TestReport, data: list[str]) -> None:
+        """Each row's detail is the verdict and its evidence, not pytest's skip tuple with a local path."""
+        props = dict(getattr(report, "user_properties", ()))
+        rid = props.get("requirement")
+        if rid is None or report.when != "call":
+            return
+        verdict = self.assessment.verdicts.get(str(rid))
+        if verdict is not None:
+            data[:] = [f'<div class="log">{escape(verdict.word.value.upper())}: {escape(verdict.evidence)}</div>']

@@ -1,11 +1,12 @@
-"""The terminal's view: the header lines, each test's verdict word, and the closing verdict table at 80 columns."""
+"""The terminal's view: the header lines, each test's verdict word, and the closing verdict table at its width."""
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any, Protocol
 
 from compliance.model import Mode, TokenSource, Word
-from compliance.report.assessment import Assessment
+from compliance.report.assessment import Assessment, reaching_compliant
 from compliance.report.text import one_line
 
 __all__ = ["STATUS", "header_lines", "summary"]
@@ -20,6 +21,7 @@ STATUS: dict[Word, tuple[str, str, tuple[str, dict[str, bool]]]] = {
     Word.NOT_APPLICABLE: ("not applicable", "n", ("N/A", {})),
 }
 _COLOURS = {Word.PASS: "green", Word.FAIL: "red", Word.ERROR: "red", Word.WARN: "yellow", Word.UNVERIFIED: "yellow"}
+_FIXED = (Word.FAIL, Word.ERROR, Word.WARN)
 _OVERALL_COLOURS = {"COMPLIANT": "green", "NOT COMPLIANT": "red", "INCOMPLETE": "yellow"}
 
 
@@ -49,24 +51,35 @@ def header_lines(a: Assessment, token: tuple[str, str, TokenSource] | None) -> l
     return lines
 
 
-def summary(tr: Writer, a: Assessment, paths: list[str]) -> None:
-    """A compact verdict table, the overall verdict, the notes and the report paths, readable at 80 columns."""
+def summary(tr: Writer, a: Assessment, paths: list[str], width: int = 80) -> None:
+    """The verdict table at the terminal's width, each failing row's fix, the overall verdict, notes and reports."""
+    width = max(width, 60)
     tr.write_sep("=", "compliance verdicts")
+    if a.demo:  # said here too: -q hides the header lines
+        tr.line("DEMO DATA - not your organization: a recording of the bundled GitHub simulator", yellow=True, bold=True)
+    room = width - 39
     for f in a.findings:
         v = f.verdict
         evidence = one_line(v.evidence)
-        reason = evidence if len(evidence) <= 41 else evidence[:40] + "~"
+        reason = evidence if len(evidence) <= room else evidence[: room - 1] + "~"
         markup = {_COLOURS[v.word]: True} if v.word in _COLOURS else {}
         tr.write(f"{f.requirement.id:<22} ")
         tr.write(f"{v.word.value:<15}", **markup)
         tr.line(reason)
+        if v.word in _FIXED and f.fix:
+            for line in textwrap.wrap(f"fix: {one_line(f.fix)}", width - 4):
+                tr.line(f"    {line}")
     result = a.overall
     if a.headline is not None:
         tr.line(f"cause ({a.headline.cause}): {one_line(a.headline.text)}", bold=True)
         tr.line(f"fix: {one_line(a.headline.fix)}")
     tr.line(f"{result.word}: {result.tally()}", bold=True, **{_OVERALL_COLOURS[result.word]: True})
-    if result.unproven_musts:
-        tr.line("unproven musts: " + ", ".join(result.unproven_musts))
+    reach = reaching_compliant(a)
+    if reach:
+        for line in textwrap.wrap(reach, width):
+            tr.line(line)
     for note in a.notes:
         tr.line(f"note: {one_line(note)}", yellow=True)
+    if a.hashed_token:
+        tr.line(f"token hashed_token (GitHub's audit-log identifier): {a.hashed_token}")
     tr.line("reports: " + ", ".join(paths))

@@ -15,7 +15,7 @@ from tests.support import CANARY, ORG, Runner, SuiteRun, assert_no_leak, leak_fo
 
 pytestmark = pytest.mark.e2e
 
-VOLATILE = {"mode", "generated_at"}
+VOLATILE = {"mode", "generated_at", "run"}  # run: who, when and how this run was made
 
 
 def _comparable(run: SuiteRun) -> dict[str, Any]:

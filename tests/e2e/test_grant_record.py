@@ -132,7 +132,7 @@ def test_record_round_trip_with_app(run_suite: Runner, run_offline: Runner) -> N
     """Recorded App traffic replays to the same JSON, and neither token is in the cassette."""
     rec = run_suite("pending-approval", "--mode", "record", "--cassette", "c.yaml", app=True)
     rep = run_offline("--mode", "replay", "--cassette", "c.yaml", out_name="r")
-    strip = {"mode", "generated_at"}
+    strip = {"mode", "generated_at", "run"}
     assert {k: v for k, v in rep.json.items() if k not in strip} == {
         k: v for k, v in rec.json.items() if k not in strip
     }
