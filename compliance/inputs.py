@@ -53,6 +53,8 @@ class RunOptions:
     attestations: Path | None = None
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT
     require_proof: bool = False
+    compliance_pdf: Path | None = None
+    compliance_oscal: Path | None = None
 
 
 def is_loopback(host: str) -> bool:
@@ -222,4 +224,11 @@ def resolve(raw: Mapping[str, object], environ: Mapping[str, str]) -> RunOptions
         max_wait=float(max_wait),
         request_timeout=float(timeout),
         require_proof=bool(raw.get("require_proof")),
+        compliance_pdf=_optional_output(raw.get("compliance_pdf"), "--compliance-pdf"),
+        compliance_oscal=_optional_output(raw.get("compliance_oscal"), "--compliance-oscal"),
     )
+
+
+def _optional_output(value: object, flag: str) -> Path | None:
+    """A report path that is written only when given."""
+    return writable_path(str(value), flag) if value else None

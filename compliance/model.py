@@ -82,6 +82,7 @@ class Verdict:
     advice: str = ""
     source: Source = Source.TOKEN
     cause: str = ""  # the named cause that explains it (a refusal GitHub named, or the run's headline cause)
+    attested_by: str = ""  # who signed the statement, for a verdict from an attestation
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,16 @@ OPTIONS: tuple[Option, ...] = (
         metavar="PATH",
     ),
     Option(
+        "--compliance-pdf",
+        "also write the report as PDF, for evidence packages that do not take HTML (needs the system's Pango)",
+        metavar="PATH",
+    ),
+    Option(
+        "--compliance-oscal",
+        "also write NIST OSCAL Assessment Results (JSON) for GRC platforms",
+        metavar="PATH",
+    ),
+    Option(
         "--app-token-env",
         "environment variable holding a GitHub App installation token that reads the org's grant record "
         "(organization permissions: Personal access tokens, Personal access token requests, Members: read)",

@@ -23,7 +23,11 @@ from compliance.report.assessment import Assessment
 from compliance.report.document import to_json, write_json, write_text
 from compliance.report.files import ReportSet
 from compliance.report.html_hooks import HtmlHooks, keep_safe_metadata, name_final_paths
+from compliance.report.html_page import standalone_page
+from compliance.report.junit import add_suite_properties, case_properties
 from compliance.report.markdown import markdown
+from compliance.report.oscal import oscal_results
+from compliance.report.pdf import check_pdf_renderer, write_pdf
 from compliance.run import assess
 
 __all__ = ["ASSESSMENT", "PROFILE"]
@@ -103,6 +107,11 @@ def pytest_configure(config: pytest.Config) -> None:
 def _outputs(config: pytest.Config, opts: RunOptions, html: bool) -> dict[str, Path]:
     """Every report path, each checked and none on another's or an input file's path."""
     outputs: dict[str, Path] = {"--compliance-json": opts.compliance_json, "--compliance-md": opts.compliance_md}
+    if opts.compliance_pdf:
+        outputs["--compliance-pdf"] = opts.compliance_pdf
+        check_pdf_renderer()
+    if opts.compliance_oscal:
+        outputs["--compliance-oscal"] = opts.compliance_oscal
     if html:
         outputs["--html"] = writable_path(getattr(config.option, "htmlpath", None) or DEFAULT_HTML, "--html")
     if getattr(config.option, "xmlpath", None):
@@ -172,9 +181,9 @@ def pytest_runtest_makereport(item: pytest.Item) -> Generator[None, pytest.TestR
     callspec = getattr(item, "callspec", None)
     rid = callspec.params.get("requirement_id") if callspec else None
     if assessment and rid in assessment.verdicts and rep.when == "call":
-        req, word = assessment.profile.requirement(rid), assessment.verdicts[rid].word
-        rep.user_properties = [*rep.user_properties, ("requirement", rid), ("level", req.level.value)]
-        rep.user_properties.append(("verdict", word.value))
+        found = next(f for f in assessment.findings if f.requirement.id == rid)
+        word = found.verdict.word
+        rep.user_properties = [*rep.user_properties, *case_properties(found)]
         item.user_properties.extend([("requirement", rid), ("verdict", word.value)])
         item.config.stash[WORDS][rep.nodeid] = word
         item.config.stash[RAN].add(rid)
@@ -219,8 +228,13 @@ def pytest_sessionfinish(session: pytest.Session) -> Generator[None]:
     if assessment is None or opts is None:
         return (yield)
     reports, when = config.stash[REPORTS], _generated_at(config)
+    add_suite_properties(config.pluginmanager.get_plugins(), assessment)
     write_json(to_json(assessment, when), reports.staging(opts.compliance_json))
     write_text(markdown(assessment, when), reports.staging(opts.compliance_md))
+    if opts.compliance_oscal:
+        write_json(oscal_results(assessment, when), reports.staging(opts.compliance_oscal))
+    if opts.compliance_pdf:
+        write_pdf(standalone_page(assessment, when), reports.staging(opts.compliance_pdf))
     try:
         return (yield)
     finally:

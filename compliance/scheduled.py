@@ -108,6 +108,10 @@ def _check(args: argparse.Namespace) -> int:
         str(reports / "compliance.html"),
         "--junitxml",
         str(reports / "junit.xml"),
+        "--compliance-pdf",
+        str(reports / "compliance.pdf"),
+        "--compliance-oscal",
+        str(reports / "compliance.oscal.json"),
     ]
     if args.expected_owner:
         argv += ["--expected-owner", args.expected_owner]

@@ -128,5 +128,6 @@ def _attest(
             f"Evidence: {a.evidence}. API evidence alone: {current.evidence}",
             current.advice if a.verdict is not Word.PASS else "",
             source=Source.ATTESTATION,
+            attested_by=a.attested_by,
         )
     return out, notes

@@ -67,7 +67,11 @@ def _jira_auth() -> str:
 
 def _jira(reports: Path, key: str, base: str, version: str, run_url: str) -> str:
     base = checked_url(base, "--jira-url")
-    html = (reports / "compliance.html").read_bytes()
+    files = [("file", ("compliance.html", (reports / "compliance.html").read_bytes(), "text/html"))]
+    pdf = reports / "compliance.pdf"
+    if pdf.is_file():  # written with --compliance-pdf (the weekly job always writes it)
+        files.append(("file", ("compliance.pdf", pdf.read_bytes(), "application/pdf")))
+    names = " and ".join(name for _, (name, _, _) in files)
     result = json.loads((reports / "compliance.json").read_text(encoding="utf-8"))
     messages = {
         401: "Jira rejected the credentials (401); check JIRA_EMAIL and JIRA_API_TOKEN, or JIRA_PAT.",
@@ -79,7 +83,7 @@ def _jira(reports: Path, key: str, base: str, version: str, run_url: str) -> str
     text = (
         f"Copilot token compliance for {result.get('org')}: {result.get('overall')} "
         f"(profile {result.get('profile')}, generated {result.get('generated_at')}). "
-        "The full report is attached as compliance.html." + (f" Run: {run_url}" if run_url else "")
+        f"The full report is attached as {names}." + (f" Run: {run_url}" if run_url else "")
     )
     body: object = (
         text
@@ -95,10 +99,10 @@ def _jira(reports: Path, key: str, base: str, version: str, run_url: str) -> str
             "POST",
             f"/rest/api/{version}/issue/{key}/attachments",
             headers={"X-Atlassian-Token": "no-check"},
-            files={"file": ("compliance.html", html, "text/html")},
+            files=files,
         )
         jira.send("POST", f"/rest/api/{version}/issue/{key}/comment", json={"body": body})
-    return f"attached compliance.html to {key} and commented"
+    return f"attached {names} to {key} and commented"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -56,7 +56,9 @@ def summary(tr: Writer, a: Assessment, paths: list[str], width: int = 80) -> Non
     width = max(width, 60)
     tr.write_sep("=", "compliance verdicts")
     if a.demo:  # said here too: -q hides the header lines
-        tr.line("DEMO DATA - not your organization: a recording of the bundled GitHub simulator", yellow=True, bold=True)
+        tr.line(
+            "DEMO DATA - not your organization: a recording of the bundled GitHub simulator", yellow=True, bold=True
+        )
     room = width - 39
     for f in a.findings:
         v = f.verdict
