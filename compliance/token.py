@@ -211,7 +211,11 @@ def _parse(text: str, where: str) -> tuple[Token, bool]:
 
 
 def read_app_token(name: object, environ: Mapping[str, str]) -> Token | None:
-    """The GitHub App installation token that reads the org's grant record, if one is named."""
+    """The GitHub App token (installation ghs_ or user ghu_) that reads the org's grant record, if one is named.
+
+    GitHub's docs list both for the grant-record endpoints; a user access token acts for its signed-in user,
+    who must be an org owner. Classic, OAuth and fine-grained personal tokens cannot call them.
+    """
     if not name:
         return None
     if not (isinstance(name, str) and _ENV_NAME.fullmatch(name)):
@@ -219,14 +223,15 @@ def read_app_token(name: object, environ: Mapping[str, str]) -> Token | None:
     value = environ.get(name)
     if value is None:
         raise UsageError(
-            f"--app-token-env names {name}, which is not set; export the GitHub App installation token "
-            "there (e.g. from actions/create-github-app-token)."
+            f"--app-token-env names {name}, which is not set; export a GitHub App installation token (ghs_) or "
+            "an org owner's GitHub App user access token (ghu_) there (docs/org-record.md says how to get one)."
         )
     token, _ = _parse(value, f"The environment variable {name}")
-    if token.kind is not TokenKind.APP_INSTALLATION:
+    if token.kind not in (TokenKind.APP_INSTALLATION, TokenKind.APP_USER):
         raise UsageError(
             f"{name} holds a {token.kind.value} token, but the org's grant record needs a GitHub App "
-            "installation token (ghs_...) with the organization permissions Personal access tokens "
-            "and Personal access token requests (read)."
+            "installation token (ghs_...) or an org owner's GitHub App user access token (ghu_...), from an "
+            "App with the organization permissions Personal access tokens and Personal access token requests "
+            "(read)."
         )
     return token

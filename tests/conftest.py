@@ -120,15 +120,16 @@ def run_suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Ite
         base_path: str = "",
         api_url: str | None = None,
         out_name: str = "out",
-        app: bool = False,
+        app: bool | str = False,
         via: RawServer | None = None,
         api_url_env: bool = False,
     ) -> SuiteRun:
-        """`via`: a raw server in front of the simulator; `api_url_env`: pass the API URL as GITHUB_API_URL."""
+        """One run; `app` True (the ghs_ canary) or a token, `via` a raw server in front, `api_url_env` env URL."""
+        app_token = app if isinstance(app, str) else APP_CANARY
         data = load_scenario(scenario) if isinstance(scenario, str) else scenario
         if token is None:
             token = CLASSIC_CANARY if data["token"]["kind"] == "classic" else CANARY
-        sim = GitHubSimulator(data, token, base_path=base_path, app_token=APP_CANARY if app else None).start()
+        sim = GitHubSimulator(data, token, base_path=base_path, app_token=app_token if app else None).start()
         started.append(sim)
         monkeypatch.delenv("GITHUB_API_URL", raising=False)
         monkeypatch.setenv("GITHUB_TOKEN", token)
@@ -151,7 +152,7 @@ def run_suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Ite
         argv += [] if api_url_env else ["--api-url", url]
         argv += list(args)
         if app:
-            monkeypatch.setenv("APP_TOKEN", APP_CANARY)
+            monkeypatch.setenv("APP_TOKEN", app_token)
             argv += ["--app-token-env", "APP_TOKEN"]
         result = pytester.runpytest_subprocess(*argv, timeout=HANG_GUARD_SECONDS)
         return SuiteRun(result.ret, result.stdout.str(), result.stderr.str(), out, list(sim.requests), sim)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import shutil
+import subprocess
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from compliance.checks.registry import REGISTRY
 from compliance.profiles import load_profile
@@ -17,6 +22,7 @@ from tests.suite_command import WITHOUT_DEV_PLUGINS
 
 __all__ = [
     "APP_CANARY",
+    "APP_USER_CANARY",
     "CANARY",
     "CLASSIC_CANARY",
     "COMPLIANCE",
@@ -38,6 +44,7 @@ COMPLIANCE = REPO / "compliance"
 CANARY = "github_pat_11CANARY0000000000000000_" + "CanaryLeakTestValue" + "0" * 32 + "QxCanar9"
 CLASSIC_CANARY = "ghp_CANARY" + "0" * 24 + "QxCana"
 APP_CANARY = "ghs_CANARYAPP" + "0" * 21 + "AppQxCn9"
+APP_USER_CANARY = "ghu_CANARYAPPUSER" + "0" * 17 + "UsrQxCn9"  # an org owner's GitHub App user access token
 ORG = "acme-analytics"
 # The tests' own runs also leave out anyio's pytest plugin (httpx brings anyio along): it only serves async tests,
 # which compliance/ has none of, and importing its event-loop backends is a third of each run's start-up. The
@@ -99,15 +106,32 @@ class SuiteRun:
         return {r["id"]: r["verdict"] for r in self.json["requirements"]}
 
     def texts(self) -> dict[str, str]:
-        """Terminal output plus every file the run wrote."""
-        texts = {"stdout": self.stdout, "stderr": self.stderr}
-        for path in self.out.rglob("*"):
-            if path.is_file():
-                texts[str(path)] = path.read_bytes().decode("utf-8", "replace")
-        return texts
+        """Terminal output plus every file the run wrote (a PDF also as the text a reader sees)."""
+        return {"stdout": self.stdout, "stderr": self.stderr, **file_texts(self.out)}
 
 
 Runner = Callable[..., SuiteRun]
+
+
+def pdf_text(path: Path) -> str:
+    """The text a reader of a PDF sees (poppler's pdftotext), for leak searches and content checks."""
+    if shutil.which("pdftotext") is None:
+        if os.environ.get("CI"):
+            raise AssertionError("CI must install poppler-utils (pdftotext) to read the PDF reports")
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def file_texts(root: Path) -> dict[str, str]:
+    """Every file under a folder as text; a PDF's extracted text is added beside its raw bytes."""
+    texts = {}
+    for path in root.rglob("*"):
+        if path.is_file():
+            texts[str(path)] = path.read_bytes().decode("utf-8", "replace")
+            if path.suffix == ".pdf":
+                texts[f"{path} (text)"] = pdf_text(path)
+    return texts
 
 
 def suite_outputs(out: Path) -> list[str]:
@@ -126,4 +150,6 @@ def suite_outputs(out: Path) -> list[str]:
         str(out / "report.html"),
         "--junitxml",
         str(out / "junit.xml"),
+        "--compliance-oscal",
+        str(out / "oscal.json"),
     ]

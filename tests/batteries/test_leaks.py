@@ -5,7 +5,8 @@ Every scenario runs in every mode at maximum verbosity, plus runs killed half-wa
 Maximum verbosity means pytest's own (`-vv --showlocals --tb=long -rA --full-trace`, DEBUG log capture, live
 logs, a DEBUG log file, `--debug` hook tracing) plus httpx, httpcore, vcrpy and stamina logging at DEBUG to stderr
 from the very start (a plugin loaded before the suite's own). Searched forms: raw, base64, URL-encoded, basic-auth
-base64 and the last 8 characters, for the token under test and the GitHub App token.
+base64 and the last 8 characters, for the token under test and the GitHub App token, in every report (the PDF
+by the text a reader sees as well as its bytes, the OSCAL file, the JSON with GitHub's hashed_token).
 """
 
 from __future__ import annotations
@@ -22,7 +23,16 @@ import pytest
 from tests.simulator import GitHubSimulator, load_scenario, scenario_names
 from tests.simulator.raw import RawServer
 from tests.suite_command import suite_argv
-from tests.support import APP_CANARY, CANARY, CLASSIC_CANARY, HANG_GUARD_SECONDS, ORG, Runner, assert_no_leak
+from tests.support import (
+    APP_CANARY,
+    CANARY,
+    CLASSIC_CANARY,
+    HANG_GUARD_SECONDS,
+    ORG,
+    Runner,
+    assert_no_leak,
+    file_texts,
+)
 
 pytestmark = pytest.mark.battery
 
@@ -48,12 +58,8 @@ def _loudest(root: Path, name: str) -> list[str]:
 
 
 def _everything(root: Path, *outputs: str) -> dict[str, str]:
-    """Terminal output plus every file under the run's folder (reports, cassettes, JUnit, logs, pytest cache)."""
-    texts = {f"output {i}": text for i, text in enumerate(outputs)}
-    for path in root.rglob("*"):
-        if path.is_file():
-            texts[str(path)] = path.read_bytes().decode("utf-8", "replace")
-    return texts
+    """Terminal output plus every file under the run's folder (reports, PDF text, cassettes, JUnit, logs, cache)."""
+    return {**{f"output {i}": text for i, text in enumerate(outputs)}, **file_texts(root)}
 
 
 def _assert_clean(texts: dict[str, str]) -> None:
@@ -69,7 +75,10 @@ def test_no_leak_in_any_mode(run_suite: Runner, pytester: pytest.Pytester, scena
     cassette = root / "recorded.yaml"
     live = run_suite(scenario, *_loudest(root, "live"), out_name="live")
     loud = _loudest(root, "record")
-    recorded = run_suite(scenario, "--mode", "record", "--cassette", str(cassette), *loud, out_name="record", app=True)
+    pdf = ("--compliance-pdf", str(root / "record" / "compliance.pdf"))  # once per scenario: a PDF takes a second
+    recorded = run_suite(
+        scenario, "--mode", "record", "--cassette", str(cassette), *loud, *pdf, out_name="record", app=True
+    )
     assert cassette.is_file(), recorded.stdout[-3000:]
     replayed = run_suite(
         scenario, "--mode", "replay", "--cassette", str(cassette), *_loudest(root, "replay"), out_name="replay"

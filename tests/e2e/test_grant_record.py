@@ -10,7 +10,7 @@ import pytest
 from compliance.checks.registry import REGISTRY
 from compliance.profiles import load_profile
 from tests.simulator import GitHubSimulator, load_scenario
-from tests.support import APP_CANARY, CANARY, Runner, assert_no_leak
+from tests.support import APP_CANARY, APP_USER_CANARY, CANARY, Runner, assert_no_leak
 
 MUSTS = [r.id for r in load_profile("milestone-copilot", REGISTRY.keys()).requirements if r.level.value == "must"]
 RECORD_DECIDED = ["READ-ONLY", "LEAST-PRIVILEGE", "NAME", "REPO-ACCESS", "APPROVED", "SERVICE-ACCOUNT"]
@@ -73,6 +73,16 @@ def test_record_decides_every_must(run_suite: Runner, scenario: str, expected: d
 
 
 @pytest.mark.e2e
+def test_app_user_token_reads_the_record(run_suite: Runner) -> None:
+    """An org owner's GitHub App user access token (ghu_) reads the grant record as an installation token does."""
+    run = run_suite("pending-approval", app=APP_USER_CANARY)
+    assert run.ret in (0, 1), run.stderr
+    assert any("/personal-access-token" in p for _, p, _ in run.requests)
+    assert run.verdicts["APPROVED"] == "fail" and entry(run, "APPROVED")["source"] == "org-record"
+    assert_no_leak(APP_USER_CANARY, run.texts())
+
+
+@pytest.mark.e2e
 def test_without_app_token_the_gap_is_named(run_suite: Runner) -> None:
     """Without the App token, what only the record can settle says which evidence would settle it."""
     run = run_suite("compliant")
@@ -117,7 +127,7 @@ def test_app_without_permission(run_suite: Runner) -> None:
 @pytest.mark.e2e
 @pytest.mark.parametrize(
     ("value", "needle"),
-    [(CANARY, "needs a GitHub App installation token"), (None, "which is not set")],
+    [(CANARY, "needs a GitHub App installation token"), (None, "which is not set")],  # classic/OAuth: the same
 )
 def test_bad_app_token(run_suite: Runner, value: str | None, needle: str) -> None:
     """A personal token or a missing variable for --app-token-env is a usage error."""
