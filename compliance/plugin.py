@@ -184,7 +184,7 @@ def pytest_runtest_makereport(item: pytest.Item) -> Generator[None, pytest.TestR
         found = next(f for f in assessment.findings if f.requirement.id == rid)
         word = found.verdict.word
         rep.user_properties = [*rep.user_properties, *case_properties(found)]
-        item.user_properties.extend([("requirement", rid), ("verdict", word.value)])
+        item.user_properties.extend(case_properties(found))  # JUnit reads the teardown report's properties
         item.config.stash[WORDS][rep.nodeid] = word
         item.config.stash[RAN].add(rid)
     redactor = item.config.stash.get(REDACTOR, None)

@@ -90,6 +90,14 @@ def _finding(f: Finding, ids: _Ids) -> dict[str, Any] | None:
     }
 
 
+def _provenance_props(a: Assessment) -> list[dict[str, str]]:
+    p = a.provenance
+    if p is None:
+        return []
+    shown = {"runner": p.runner, "runner-url": p.runner_url, "suite-commit": p.commit, "api-url": p.api_url}
+    return [_prop(name, value) for name, value in shown.items() if value]
+
+
 def oscal_results(a: Assessment, generated_at: dt.datetime) -> dict[str, Any]:
     """The run as an OSCAL Assessment Results document (a JSON object), never the token."""
     ids = _Ids(a, generated_at)
@@ -145,7 +153,7 @@ def oscal_results(a: Assessment, generated_at: dt.datetime) -> dict[str, Any]:
         "last-modified": end,
         "version": __version__,
         "oscal-version": OSCAL_VERSION,
-        "props": [_prop("runner", p.runner)] if p else [],
+        "props": _provenance_props(a),
     }
     if not metadata["props"]:
         del metadata["props"]

@@ -39,11 +39,11 @@ def demo(demo_run: SuiteRun) -> SuiteRun:
 
 
 def test_summary_is_server_rendered(demo: SuiteRun) -> None:
-    """Banner, run facts and the matrix (a row per requirement) are in the HTML itself, not drawn by JavaScript."""
+    """Banner, a card per requirement and the run facts are in the HTML itself, not drawn by JavaScript."""
     html = (demo.out / "compliance.html").read_text()
     section = html[html.index('<section id="compliance-summary">') :]
-    assert "INCOMPLETE" in section and "Demo data" in section
-    assert section.count('<tr class="v-') == REQUIREMENTS
+    assert "INCOMPLETE" in section and "DEMO DATA" in section
+    assert section.count('<article class="card v-') == REQUIREMENTS
     for label in (
         "Organization",
         "Profile",
@@ -55,9 +55,41 @@ def test_summary_is_server_rendered(demo: SuiteRun) -> None:
         "Token owner",
         "Token expiry",
         "Token fingerprint",
+        "Token hashed_token",
+        "Run by",
+        "Suite commit",
+        "Profile hash",
+        "Options",
     ):
         assert f"<th>{label}</th>" in section
     assert "Evidence appendix" in section and "x-accepted-github-permissions" in section
+    assert "Framework controls" in section
+
+
+def test_page_leads_with_the_answer(demo: SuiteRun) -> None:
+    """Our summary opens the page; pytest-html's title, environment and table follow, folded below a divider."""
+    html = (demo.out / "compliance.html").read_text()
+    body = html[html.index("<body>") + len("<body>") :]
+    assert body.startswith('<section id="compliance-summary">')
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert html.index("</section>") < html.index('<details class="pytest-html">') < html.index('<h1 id="title">')
+    assert html.index('<div id="environment-header">') > html.index('<details class="pytest-html">')
+    assert str(Path(__file__).resolve().parents[2]) not in html  # no local checkout path (skip reprs)
+    assert "Skipped: " not in html  # pytest's skip reason tuples are replaced by the verdict and evidence
+    section = html[: html.index("</section>")]
+    assert section.count("12 pass, 4 unverified") == 1  # one tally
+
+
+def test_failures_come_first(run_suite: Runner) -> None:
+    """A failing run's banner names what failed, and the failed requirements lead, each with its fix."""
+    run = run_suite("missing-members")
+    html = (run.out / "report.html").read_text()
+    section = html[html.index('<section id="compliance-summary">') : html.index("</section>")]
+    assert "The token is not set up as the guide asks: MEMBERS-READ failed." in section
+    cards = section.split('<article class="card ')[1:]
+    assert cards[0].startswith('v-fail" id="req-MEMBERS-READ"')
+    assert "<b>Fix:</b>" in cards[0] and "<b>Observed:</b>" in cards[0] and "<b>Required:</b>" in cards[0]
+    assert all("<b>Fix:</b>" not in c for c in cards if c.startswith('v-pass"'))
 
 
 def test_report_sizes(demo: SuiteRun) -> None:
@@ -97,6 +129,17 @@ def test_hostile_text_is_escaped(run_suite: Runner) -> None:
     assert_no_leak(CANARY, run.texts())
 
 
+def test_terminal_uses_its_width_and_shows_fixes(run_suite: Runner, run_offline: Runner) -> None:
+    """A wide terminal shows more evidence; a failing row carries its fix; -q keeps the demo warning."""
+    wide = run_suite("missing-members", env={"COLUMNS": "160"})
+    lines = wide.stdout[wide.stdout.index("compliance verdicts") :].splitlines()
+    row = next(i for i, ln in enumerate(lines) if ln.startswith("MEMBERS-READ "))
+    assert 80 < len(lines[row]) <= 160
+    assert lines[row + 1].startswith("    fix: ")
+    quiet = run_offline("-q", out_name="quiet")
+    assert "DEMO DATA - not your organization" in quiet.stdout
+
+
 def test_terminal_summary_fits_80_columns(demo: SuiteRun) -> None:
     """The verdict table and overall line fit an 80-column terminal."""
     table = demo.stdout[demo.stdout.index("compliance verdicts") :].splitlines()[1:20]
@@ -130,20 +173,26 @@ def test_report_in_a_browser(browser: Any, demo: SuiteRun) -> None:
     page.on("pageerror", lambda exc: problems.append(str(exc)))
     page.goto((demo.out / "compliance.html").as_uri())
     assert "INCOMPLETE" in page.inner_text(".banner")
-    assert page.locator("table.matrix tbody tr").count() == REQUIREMENTS
-    page.wait_for_selector("#results-table tbody.results-table-row")
+    assert page.locator("article.card").count() == REQUIREMENTS
+    page.wait_for_selector("#results-table tbody.results-table-row", state="attached")
     assert page.locator("#results-table tbody.results-table-row").count() == REQUIREMENTS
     assert problems == []
     page.close()
 
 
-def test_report_without_javascript(browser: Any, demo: SuiteRun) -> None:
-    """With JavaScript disabled (as in mail clients and ticket previews) the verdict matrix is still there."""
-    context = browser.new_context(java_script_enabled=False)
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def test_report_without_javascript(browser: Any, demo: SuiteRun, tmp_path: Path, width: int, height: int) -> None:
+    """JS off, desktop and phone: the answer in the first screen, no sideways scroll, pytest-html's part folded."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": width, "height": height})
     page = context.new_page()
     page.goto((demo.out / "compliance.html").as_uri())
-    assert page.locator("table.matrix tbody tr").count() == REQUIREMENTS
+    assert page.locator("article.card").count() == REQUIREMENTS
     assert "INCOMPLETE" in page.inner_text(".banner")
+    answer = page.locator(".answer").bounding_box()
+    assert answer is not None and answer["y"] + answer["height"] < height  # in the first screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert not page.locator("#environment").is_visible() and not page.locator(".run-count").is_visible()
+    page.screenshot(path=str(tmp_path / f"report-{width}.png"))
     context.close()
 
 
