@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-__all__ = ["CONTROLS_FILE", "Control", "Framework", "controls_for", "frameworks"]
+__all__ = ["CONTROLS_FILE", "Control", "Framework", "control_reason", "controls_for", "frameworks"]
 
 CONTROLS_FILE = Path(__file__).parent / "controls.toml"
 
@@ -69,3 +69,9 @@ def controls_for(requirement_id: str) -> tuple[Control, ...]:
         title = _data()["control"][key]["title"]
         found.append(Control(framework=frameworks()[framework], id=cid, title=str(title)))
     return tuple(found)
+
+
+def control_reason(requirement_id: str) -> str:
+    """Why a requirement's verdict is evidence for its controls, in one line (for the generated docs)."""
+    row = _data()["requirement"].get(requirement_id)
+    return str(row["why"]) if row else ""

@@ -254,7 +254,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     assessment, opts = config.stash.get(ASSESSMENT, None), config.stash.get(OPTIONS_KEY, None)
     if assessment is None or opts is None:
         return
-    html = config.pluginmanager.hasplugin("compliance-html")
+    html = config.pluginmanager.get_plugin("compliance-html")
     paths = [str(p) for p in config.stash[REPORTS].finals] if REPORTS in config.stash else []
     skipped = [f.requirement.id for f in assessment.findings if f.requirement.id not in config.stash[RAN]]
     terminal.summary(terminalreporter, assessment, paths, config.get_terminal_writer().fullwidth)
@@ -264,3 +264,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
         terminalreporter.line("--require-proof: INCOMPLETE fails the run (exit code 1)", yellow=True)
     if not html:
         terminalreporter.line("no HTML report: pytest-html is not active (-p no:html or not installed)")
+    elif isinstance(html, HtmlHooks) and html.layout_problem:
+        terminalreporter.line(f"note: {html.layout_problem}", yellow=True)
