@@ -4,13 +4,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh dev
-# The report's browser tests drive Debian's chromium (Playwright never downloads a browser here).
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages the tests use, installed only when missing (as root; otherwise say what to install):
+#   chromium      the report's browser tests render the HTML in it (Playwright never downloads a browser here)
+#   poppler-utils pdftotext and pdftoppm read the PDF report back as a reader sees it (text and page images)
+#   libpango      WeasyPrint prints the PDF report with it (libpango-1.0-0, libpangoft2-1.0-0)
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+.venv/bin/python -c 'import weasyprint' >/dev/null 2>&1 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    echo "installing Debian's chromium with apt-get (about 100 MB): the report's browser tests render the HTML report in it" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    echo "installing Debian packages with apt-get: ${missing[*]} (chromium about 100 MB: the report's browser tests;" \
+      "poppler-utils: reading the PDF report back; libpango: printing it)" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "note: 'sudo apt-get install chromium' enables the report's browser tests (skipped without it)" >&2
+    echo "note: 'sudo apt-get install ${missing[*]}' enables the browser and PDF tests (skipped without them)" >&2
   fi
 fi
 .venv/bin/ruff check .

@@ -33,7 +33,10 @@ __all__ = [
     "Runner",
     "SuiteRun",
     "assert_no_leak",
+    "file_texts",
     "leak_forms",
+    "pdf_args",
+    "pdf_text",
     "requirement_count",
     "suite_outputs",
 ]
@@ -121,6 +124,19 @@ def pdf_text(path: Path) -> str:
         pytest.skip("pdftotext (poppler-utils) is not installed")
     done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True)
     return done.stdout
+
+
+def pdf_args(path: Path) -> list[str]:
+    """`--compliance-pdf PATH` where WeasyPrint and Pango load; skip the test elsewhere (never in CI)."""
+    try:
+        import weasyprint  # type: ignore[import-untyped]  # noqa: F401
+    except (ImportError, OSError):
+        if os.environ.get("CI"):
+            raise AssertionError(
+                "CI must install Pango (libpango-1.0-0, libpangoft2-1.0-0) for the PDF report"
+            ) from None
+        pytest.skip("WeasyPrint cannot load Pango here: the PDF report is not tested")
+    return ["--compliance-pdf", str(path)]
 
 
 def file_texts(root: Path) -> dict[str, str]:

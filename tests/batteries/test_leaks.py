@@ -32,6 +32,7 @@ from tests.support import (
     Runner,
     assert_no_leak,
     file_texts,
+    pdf_args,
 )
 
 pytestmark = pytest.mark.battery
@@ -75,7 +76,7 @@ def test_no_leak_in_any_mode(run_suite: Runner, pytester: pytest.Pytester, scena
     cassette = root / "recorded.yaml"
     live = run_suite(scenario, *_loudest(root, "live"), out_name="live")
     loud = _loudest(root, "record")
-    pdf = ("--compliance-pdf", str(root / "record" / "compliance.pdf"))  # once per scenario: a PDF takes a second
+    pdf = pdf_args(root / "record" / "compliance.pdf")  # once per scenario: a PDF takes a second
     recorded = run_suite(
         scenario, "--mode", "record", "--cassette", str(cassette), *loud, *pdf, out_name="record", app=True
     )

@@ -15,7 +15,7 @@ import pytest
 
 from compliance.controls import controls_for
 from tests.e2e.test_grant_record import ATTESTATIONS
-from tests.support import APP_CANARY, CANARY, Runner, SuiteRun, assert_no_leak, pdf_text
+from tests.support import APP_CANARY, CANARY, Runner, SuiteRun, assert_no_leak, pdf_args, pdf_text
 
 pytestmark = pytest.mark.e2e
 
@@ -35,8 +35,8 @@ def _validate_oscal(doc: dict[str, Any]) -> Any:
 @pytest.fixture
 def failing(run_suite: Runner, tmp_path: Path) -> SuiteRun:
     """A token with a write permission (the org's record shows it), every auditor output asked for."""
-    pdf = str(tmp_path / "out-pdf" / "report.pdf")
-    return run_suite("write-permission", "--compliance-pdf", pdf, out_name="failing", app=True)
+    pdf = pdf_args(tmp_path / "out-pdf" / "report.pdf")
+    return run_suite("write-permission", *pdf, out_name="failing", app=True)
 
 
 def test_hashed_token_is_githubs_identifier_in_every_output(failing: SuiteRun, tmp_path: Path) -> None:
