@@ -45,7 +45,9 @@ def answer(a: Assessment) -> str:
     if errors:
         return f"Could not finish the check: {', '.join(errors)} could not run; nothing failed so far."
     if o.unproven_musts:
-        return f"Nothing failed, but {len(o.unproven_musts)} must(s) are not proven yet: {', '.join(o.unproven_musts)}."
+        n = len(o.unproven_musts)
+        musts = "1 must is" if n == 1 else f"{n} musts are"
+        return f"Nothing failed, but {musts} not proven yet: {', '.join(o.unproven_musts)}."
     return "The token is set up as the guide asks: every must is proven."
 
 

@@ -29,7 +29,7 @@ def _assessment(**overrides: object) -> Assessment:
 def test_answer_names_what_failed_or_what_is_unproven() -> None:
     """The one-sentence answer names the failed requirements, else the unproven musts."""
     compliant = _assessment()
-    assert answer(compliant).startswith("Nothing failed, but 3 must(s) are not proven yet: LIFETIME-MAX")
+    assert answer(compliant).startswith("Nothing failed, but 3 musts are not proven yet: LIFETIME-MAX")
     refused = {"message": "Must have admin rights to Repository."}
     failing = _assessment(membership=reply("/user/memberships/orgs/acme", 403, refused))
     assert "MEMBERS-READ" in answer(failing) and answer(failing).startswith("The token is not set up")
