@@ -84,4 +84,11 @@ def summary(tr: Writer, a: Assessment, paths: list[str], width: int = 80) -> Non
         tr.line(f"note: {one_line(note)}", yellow=True)
     if a.hashed_token:
         tr.line(f"token hashed_token (GitHub's audit-log identifier): {a.hashed_token}")
+    p = a.provenance
+    if p is not None:
+        commit = f" (commit {p.commit[:12]})" if p.commit else ""
+        tr.line(
+            f"run: {one_line(p.runner)}, suite {p.suite_version}{commit}, profile {p.profile} "
+            f"sha256:{p.profile_sha256[:12]}"
+        )
     tr.line("reports: " + ", ".join(paths))

@@ -17,7 +17,7 @@ from tests.support import CANARY, COMPLIANCE, TESTS_LEAVE_OUT, Runner, assert_no
 
 pytestmark = pytest.mark.battery
 
-REPORTS = ("compliance.json", "compliance.md", "report.html", "junit.xml")
+REPORTS = ("compliance.json", "compliance.md", "report.html", "junit.xml", "oscal.json")
 
 
 def _one_sentence(ret: int, stderr: str, *needles: str) -> str:
@@ -102,7 +102,7 @@ def test_a_killed_run_leaves_no_partial_report_set(run_offline: Runner, pytester
 
 
 def test_a_finished_run_writes_the_whole_set_and_no_leftovers(run_offline: Runner) -> None:
-    """All four reports appear, none empty, with no staging file left beside them."""
+    """Every report appears, none empty, with no staging file left beside them."""
     run = run_offline()
     assert run.ret == 0, run.stdout[-2000:]
     names = sorted(p.name for p in run.out.iterdir() if p.is_file())
