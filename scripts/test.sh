@@ -14,7 +14,7 @@ command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 .venv/bin/python -c 'import weasyprint' >/dev/null 2>&1 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    echo "installing Debian packages with apt-get: ${missing[*]} (chromium about 100 MB: the report's browser tests;" \
+    echo "installing Debian packages with apt-get: ${missing[*]} (chromium, about 360 MB installed: the report's browser tests;" \
       "poppler-utils: reading the PDF report back; libpango: printing it)" >&2
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
