@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from compliance.limits import nesting_depth
-from compliance.model import Level
+from compliance.model import Level, ProfileError
 
 __all__ = [
     "CATALOGUE_FILE",
@@ -29,10 +29,6 @@ HERE = Path(__file__).parent
 CATALOGUE_FILE = HERE / "requirements.toml"
 TOML_LIMIT = 1024 * 1024  # bytes: a profile is a few KiB
 TOML_DEPTH = 16  # tables and arrays within each other: a profile needs four
-
-
-class ProfileError(ValueError):
-    """A catalogue or profile entry that cannot be used; the message says what to fix."""
 
 
 @dataclass(frozen=True)

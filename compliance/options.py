@@ -78,6 +78,9 @@ OPTIONS: tuple[Option, ...] = (
         metavar="HOST",
     ),
     Option("--profile", "requirement profile name or .toml path", default="milestone-copilot", metavar="NAME|PATH"),
+    Option(
+        "--list-profiles", "list the bundled profiles (id, vendor, guide, what each asks for) and exit", switch=True
+    ),
     Option("--allow-no-expiration", "the org policy allows tokens without expiry", switch=True),
     Option(
         "--require-proof",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from collections.abc import Generator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from compliance.evidence import Failure
 from compliance.inputs import RunOptions, refuse_token_arguments, resolve, separate_paths, writable_path
 from compliance.model import UsageError, Word
 from compliance.options import OPTIONS
+from compliance.profile_list import listing
 from compliance.profiles import Profile, load_profile
 from compliance.redaction import Redactor
 from compliance.report import terminal
@@ -57,6 +59,19 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
         group.addoption(option.flag, **option.parser_kwargs())
     if pluginmanager.is_blocked("html"):  # a config written for pytest-html still loads without it
         parser.addini("environment_table_redact_list", "pytest-html's setting (unused without it)", type="linelist")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> int | None:
+    """--list-profiles: print the bundled profiles, each validated, and exit before anything is gathered."""
+    if not getattr(config.option, "list_profiles", False):
+        return None
+    try:
+        text = listing(REGISTRY.keys())
+    except ProfileError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    sys.stdout.write(text)
+    return 0
 
 
 def _targets_compliance(config: pytest.Config) -> bool:
