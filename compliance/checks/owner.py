@@ -78,6 +78,12 @@ def check_owner_membership(c: Context) -> Verdict:
             f"{billing.describe()} and GitHub shows Copilot billing to org owners only, so the token's owner "
             f"is an owner of {c.org}."
         )
+    role_refusal = c.facts.refusals.get("copilot_metrics")
+    if want.kind == "owner" and role_refusal is not None and role_refusal.cause == "metrics-role":
+        return fail(
+            f"{role_refusal.reply.describe()}: GitHub serves that report to every org owner, so its refusal for the "
+            f"owner's role says the token's owner is not an owner of {c.org}."
+        )
     if want.kind == "custom" and want.permission in PROVEN_BY:
         found = _custom_from_token(c, f"{r.describe()}: the owner's role needs Members: Read to be read")
         if found.word is Word.FAIL or (found.word is Word.PASS and want.accept_owner):
