@@ -104,7 +104,8 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "--app-token-env",
         "environment variable holding a GitHub App installation token that reads the org's grant record "
-        "(organization permissions: Personal access tokens, Personal access token requests, Members: read)",
+        "(organization permissions: Personal access tokens, Personal access token requests, Members: read; and "
+        "Custom organization roles: read for a profile whose token owner needs a custom role)",
         metavar="NAME",
     ),
     Option(

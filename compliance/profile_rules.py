@@ -84,7 +84,10 @@ def permission_problem(kind: str, key: str, level: str) -> str | None:
     if known is None:
         return f"{key}, which GitHub's fine-grained permission map does not have"
     if known["kind"] != kind:
-        return f"{key}, which GitHub's permission map lists as a {known['kind']} permission, not a {kind} one"
+        article = "an" if known["kind"][0] in "aeiou" else "a"
+        return (
+            f"{key}, which GitHub's permission map lists as {article} {known['kind']} permission, not as a {kind} one"
+        )
     if level not in known["levels"]:
         return f"{key} = {level!r}; GitHub's permission map offers only {', '.join(known['levels'])} for it"
     return None
