@@ -172,11 +172,14 @@ def granting_roles(body: object, permission_ids: tuple[str, ...]) -> list[tuple[
     too), each role carrying `id`, `name` and a list of `permissions`; no recording of this answer was found.
     """
     roles = body.get("roles") if isinstance(body, dict) else body
-    found = []
+    found: list[tuple[int, str]] = []
     for role in roles if isinstance(roles, list) else []:
-        if not isinstance(role, dict) or not isinstance(role.get("id"), int) or isinstance(role.get("id"), bool):
+        role_id = role.get("id") if isinstance(role, dict) else None
+        if not isinstance(role_id, int) or isinstance(role_id, bool) or not 0 < role_id < 2**53:
+            continue  # only a plain positive id may go into a request path
+        if any(found_id == role_id for found_id, _ in found):
             continue
         perms = role.get("permissions")
         if isinstance(perms, list) and any(p in permission_ids for p in perms if isinstance(p, str)):
-            found.append((role["id"], str(role.get("name", ""))[:100]))
+            found.append((role_id, str(role.get("name", ""))[:100]))
     return found

@@ -32,7 +32,12 @@ def _by_role(c: Context, seen: str, login: str, role: object) -> Verdict:
         return fail(f"{seen}: {login} is an org owner; the guide asks for a member with a custom role, not an owner.")
     if want.kind == "member" and role == "member":
         return passed(f"{seen}: {login} is an active member of {c.org} (role {role}).")
-    if want.kind == "owner" or role != "member":
+    if want.kind == "owner":
+        return fail(
+            f"{seen}: {login} is an active org {role}, but GitHub shows Copilot billing and seats to org owners only; "
+            f"the guide asks for {want.phrase()}."
+        )
+    if role != "member":
         return fail(f"{seen}: {login} is an active org {role}; the guide asks for {want.phrase()}.")
     return _custom_from_token(c, f"{seen}: {login} is an active member, not an owner")
 

@@ -31,6 +31,7 @@ __all__ = [
     "exit_code_for",
     "expectations",
     "problems",
+    "profile_options",
 ]
 
 KINDS = {"expect": False, "expect_app": True}  # key -> whether the run reads the grant record with the App token
@@ -150,3 +151,14 @@ def problems(data: Mapping[str, Any], requirement_ids: list[str], words: set[str
             if exit_code_for(case.verdicts) != case.exit_code:
                 found.append(f"{case.id}: exit_code {case.exit_code} does not follow from its verdicts")
     return found
+
+
+def profile_options(name: str, data: Mapping[str, Any] | None = None) -> list[str]:
+    """`--profile X` when the scenario's expectations run it with a profile other than the default, else nothing."""
+    data = raw_scenarios() if data is None else data
+    for key in KINDS:
+        for case in _cases(data[name].get(key, [])):
+            words = list(case.get("options", ()))
+            if "--profile" in words and words.index("--profile") + 1 < len(words):
+                return ["--profile", words[words.index("--profile") + 1]]
+    return []
