@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from compliance.checks.registry import REGISTRY
+from compliance.profiles import load_profile
 from tests.simulator.server import raw_scenarios
 
 __all__ = [
@@ -102,9 +104,6 @@ def _checked(verdicts: dict[str, str], options: Any) -> dict[str, str]:
     words = list(options)
     if "--profile" not in words or words.index("--profile") + 1 >= len(words):
         return verdicts
-    from compliance.checks.registry import REGISTRY
-    from compliance.profiles import load_profile
-
     ids = {r.id for r in load_profile(words[words.index("--profile") + 1], REGISTRY.keys()).requirements}
     return {rid: word for rid, word in verdicts.items() if rid in ids}
 
