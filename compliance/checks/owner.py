@@ -17,7 +17,7 @@ __all__ = ["check_owner_membership", "record_owner_membership"]
 
 # Which answer proves a custom role's permission from the token's side: the probe a holder may read, and the refusal
 # cause that says the owner lacks it. Only GitHub's metrics reports name such a role in their refusal.
-PROVEN_BY = {"View organization Copilot metrics": ("copilot_metrics", "metrics-role")}
+PROVEN_BY = {"view organization copilot metrics": ("copilot_metrics", "metrics-role")}
 _ROLES_RECORD = (
     "the org's roles (GET /orgs/{org}/organization-roles and each role's users, read with a GitHub App token)"
 )
@@ -39,18 +39,19 @@ def _by_role(c: Context, seen: str, login: str, role: object) -> Verdict:
         )
     if role != "member":
         return fail(f"{seen}: {login} is an active org {role}; the guide asks for {want.phrase()}.")
-    return _custom_from_token(c, f"{seen}: {login} is an active member, not an owner")
+    return _custom_from_token(c, f"{seen}: {login} is an active member, not an owner", not_owner=True)
 
 
-def _custom_from_token(c: Context, prefix: str) -> Verdict:
+def _custom_from_token(c: Context, prefix: str, *, not_owner: bool) -> Verdict:
     """A custom role's permission, as far as the token's own answers prove it (an owner also passes the gate)."""
     want = c.profile.owner
-    probe, cause = PROVEN_BY.get(want.permission, ("", ""))
+    probe, cause = PROVEN_BY.get(want.permission.lower(), ("", ""))
     reply = c.reply(probe) if probe else None
     if reply is not None and reply.ok:
         return passed(
             f"{prefix}; {reply.describe()}, and GitHub serves that report only to org owners and to members whose "
-            f'org role grants "{want.permission}", so the owner holds such a role (or owns the org).'
+            f'org role grants "{want.permission}", so the owner holds such a role'
+            + ("." if not_owner else " (or owns the org).")
         )
     refusal = c.facts.refusals.get(probe) if probe else None
     if refusal is not None and refusal.cause == cause:
@@ -89,8 +90,10 @@ def check_owner_membership(c: Context) -> Verdict:
             f"{role_refusal.reply.describe()}: GitHub serves that report to every org owner, so its refusal for the "
             f"owner's role says the token's owner is not an owner of {c.org}."
         )
-    if want.kind == "custom" and want.permission in PROVEN_BY:
-        found = _custom_from_token(c, f"{r.describe()}: the owner's role needs Members: Read to be read")
+    if want.kind == "custom" and want.permission.lower() in PROVEN_BY:
+        found = _custom_from_token(
+            c, f"{r.describe()}: the owner's role needs Members: Read to be read", not_owner=False
+        )
         if found.word is Word.FAIL or (found.word is Word.PASS and want.accept_owner):
             return found
     if want.kind == "member" and c.facts.org_access is not None:
