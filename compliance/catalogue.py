@@ -11,7 +11,7 @@ from typing import Any
 
 from compliance.controls import Control, controls_for
 from compliance.limits import nesting_depth
-from compliance.model import Level
+from compliance.model import Level, ProfileError
 
 __all__ = [
     "CATALOGUE_FILE",
@@ -30,10 +30,6 @@ HERE = Path(__file__).parent
 CATALOGUE_FILE = HERE / "requirements.toml"
 TOML_LIMIT = 1024 * 1024  # bytes: a profile is a few KiB
 TOML_DEPTH = 16  # tables and arrays within each other: a profile needs four
-
-
-class ProfileError(ValueError):
-    """A catalogue or profile entry that cannot be used; the message says what to fix."""
 
 
 @dataclass(frozen=True)

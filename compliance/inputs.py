@@ -56,6 +56,12 @@ class RunOptions:
     compliance_pdf: Path | None = None
     compliance_oscal: Path | None = None
 
+    def report_paths(self) -> dict[str, Path]:
+        """The suite's own report paths by option: JSON and Markdown, and OSCAL and PDF when asked."""
+        paths = {"--compliance-json": self.compliance_json, "--compliance-md": self.compliance_md}
+        extra = {"--compliance-pdf": self.compliance_pdf, "--compliance-oscal": self.compliance_oscal}
+        return {**paths, **{flag: path for flag, path in extra.items() if path}}
+
 
 def is_loopback(host: str) -> bool:
     """Whether a host name or address is this machine (localhost, 127.0.0.0/8, ::1)."""

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 __all__ = [
     "Level",
     "Mode",
+    "ProfileError",
     "Settings",
     "Source",
     "Target",
@@ -25,6 +26,10 @@ __all__ = [
 
 class UsageError(ValueError):
     """Bad input: one plain sentence saying what is wrong and how to fix it (exit code 4)."""
+
+
+class ProfileError(ValueError):
+    """A catalogue or profile entry that cannot be used; the message says what to fix."""
 
 
 class Word(Enum):

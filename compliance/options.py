@@ -78,6 +78,9 @@ OPTIONS: tuple[Option, ...] = (
         metavar="HOST",
     ),
     Option("--profile", "requirement profile name or .toml path", default="milestone-copilot", metavar="NAME|PATH"),
+    Option(
+        "--list-profiles", "list the bundled profiles (id, vendor, guide, what each asks for) and exit", switch=True
+    ),
     Option("--allow-no-expiration", "the org policy allows tokens without expiry", switch=True),
     Option(
         "--require-proof",
@@ -110,8 +113,10 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "--app-token-env",
-        "environment variable holding a GitHub App installation token that reads the org's grant record "
-        "(organization permissions: Personal access tokens, Personal access token requests, Members: read)",
+        "environment variable holding a GitHub App token (installation ghs_, or an org owner's user token ghu_) "
+        "that reads the org's grant record "
+        "(organization permissions: Personal access tokens, Personal access token requests, Members: read; and "
+        "Custom organization roles: read for a profile whose token owner needs a custom role)",
         metavar="NAME",
     ),
     Option(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from collections.abc import Generator
 from pathlib import Path
 
@@ -16,18 +17,16 @@ from compliance.evidence import Failure
 from compliance.inputs import RunOptions, refuse_token_arguments, resolve, separate_paths, writable_path
 from compliance.model import UsageError, Word
 from compliance.options import OPTIONS
+from compliance.profile_list import listing
 from compliance.profiles import Profile, load_profile
 from compliance.redaction import Redactor
 from compliance.report import terminal
 from compliance.report.assessment import Assessment
-from compliance.report.document import to_json, write_json, write_text
 from compliance.report.files import ReportSet
 from compliance.report.html_hooks import HtmlHooks, keep_safe_metadata, name_final_paths
-from compliance.report.html_page import standalone_page
 from compliance.report.junit import add_suite_properties, case_properties
-from compliance.report.markdown import markdown
-from compliance.report.oscal import oscal_results
-from compliance.report.pdf import check_pdf_renderer, write_pdf
+from compliance.report.pdf import check_pdf_renderer
+from compliance.report.writers import write_reports
 from compliance.run import assess
 
 __all__ = ["ASSESSMENT", "PROFILE"]
@@ -61,6 +60,19 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
         group.addoption(option.flag, **option.parser_kwargs())
     if pluginmanager.is_blocked("html"):  # a config written for pytest-html still loads without it
         parser.addini("environment_table_redact_list", "pytest-html's setting (unused without it)", type="linelist")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> int | None:
+    """--list-profiles: print the bundled profiles, each validated, and exit before anything is gathered."""
+    if not getattr(config.option, "list_profiles", False):
+        return None
+    try:
+        text = listing(REGISTRY.keys())
+    except ProfileError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    sys.stdout.write(text)
+    return 0
 
 
 def _targets_compliance(config: pytest.Config) -> bool:
@@ -106,12 +118,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _outputs(config: pytest.Config, opts: RunOptions, html: bool) -> dict[str, Path]:
     """Every report path, each checked and none on another's or an input file's path."""
-    outputs: dict[str, Path] = {"--compliance-json": opts.compliance_json, "--compliance-md": opts.compliance_md}
+    outputs = opts.report_paths()
     if opts.compliance_pdf:
-        outputs["--compliance-pdf"] = opts.compliance_pdf
         check_pdf_renderer()
-    if opts.compliance_oscal:
-        outputs["--compliance-oscal"] = opts.compliance_oscal
     if html:
         outputs["--html"] = writable_path(getattr(config.option, "htmlpath", None) or DEFAULT_HTML, "--html")
     if getattr(config.option, "xmlpath", None):
@@ -229,12 +238,7 @@ def pytest_sessionfinish(session: pytest.Session) -> Generator[None]:
         return (yield)
     reports, when = config.stash[REPORTS], _generated_at(config)
     add_suite_properties(config.pluginmanager.get_plugins(), assessment)
-    write_json(to_json(assessment, when), reports.staging(opts.compliance_json))
-    write_text(markdown(assessment, when), reports.staging(opts.compliance_md))
-    if opts.compliance_oscal:
-        write_json(oscal_results(assessment, when), reports.staging(opts.compliance_oscal))
-    if opts.compliance_pdf:
-        write_pdf(standalone_page(assessment, when), reports.staging(opts.compliance_pdf))
+    write_reports(assessment, when, opts, reports.staging)
     try:
         return (yield)
     finally:
@@ -258,11 +262,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     paths = [str(p) for p in config.stash[REPORTS].finals] if REPORTS in config.stash else []
     skipped = [f.requirement.id for f in assessment.findings if f.requirement.id not in config.stash[RAN]]
     terminal.summary(terminalreporter, assessment, paths, config.get_terminal_writer().fullwidth)
-    if skipped:
-        terminalreporter.line("not run as tests: " + ", ".join(skipped) + " (the verdict and exit code count them)")
-    if opts.require_proof and assessment.overall.word == "INCOMPLETE":
-        terminalreporter.line("--require-proof: INCOMPLETE fails the run (exit code 1)", yellow=True)
-    if not html:
-        terminalreporter.line("no HTML report: pytest-html is not active (-p no:html or not installed)")
-    elif isinstance(html, HtmlHooks) and html.layout_problem:
-        terminalreporter.line(f"note: {html.layout_problem}", yellow=True)
+    html_note = html.layout_problem if isinstance(html, HtmlHooks) else terminal.NO_HTML
+    terminal.closing_lines(terminalreporter, assessment, skipped, opts.require_proof, html_note)

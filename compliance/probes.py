@@ -17,15 +17,22 @@ __all__ = [
     "PROBES",
     "RECORD_PROBES",
     "REQUESTS",
+    "ROLES",
+    "ROLE_USERS",
     "Probe",
+    "granting_roles",
     "is_login",
     "probes_for",
+    "role_users_name",
 ]
 
 # Names of the GitHub App's reads of the org's grant record.
 GRANTS = "app:grants"
 REQUESTS = "app:requests"
 MEMBERSHIP = "app:membership"
+# Read only for a profile whose token owner needs a custom org role: the org's roles, then each granting role's users.
+ROLES = "app:roles"
+ROLE_USERS = "app:role-users"
 # GitHub's rule for user and organization names (the same rule compliance/inputs.py applies to --org): letters,
 # digits and single hyphens, not at either end, at most 39 characters. Nothing else may go into a request path.
 _LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
@@ -50,9 +57,9 @@ class Probe:
     org_private: bool = False  # only an approved token whose resource owner is the org can read it
     paginated: bool = False  # every page is read (grant record lists)
 
-    def url_path(self, org: str, owner: str = "") -> str:
-        """The request path for this org (and, for the record's membership read, the token's owner)."""
-        return self.path.format(org=org, owner=owner)
+    def url_path(self, org: str, owner: str = "", role_id: int = 0) -> str:
+        """The request path for this org (and the token's owner, or an org role's id, where the path names them)."""
+        return self.path.format(org=org, owner=owner, role_id=role_id)
 
 
 PROBES: tuple[Probe, ...] = (
@@ -134,6 +141,16 @@ RECORD_PROBES: tuple[Probe, ...] = (
     ),
     Probe(MEMBERSHIP, "/orgs/{org}/memberships/{owner}", "the owner's role and state, read by the App"),
 )
+ROLE_PROBES: tuple[Probe, ...] = (
+    Probe(ROLES, "/orgs/{org}/organization-roles", "the org's roles and the permissions each grants, read by the App"),
+    Probe(
+        ROLE_USERS,
+        "/orgs/{org}/organization-roles/{role_id}/users",
+        "the users a role is assigned to (directly or through a team), read by the App",
+        params={"per_page": "100"},
+        paginated=True,
+    ),
+)
 EXCESS_PROBES = tuple(p for p in PROBES if p.permission)
 ORG_PRIVATE = tuple(p.name for p in PROBES if p.org_private)
 
@@ -141,3 +158,28 @@ ORG_PRIVATE = tuple(p.name for p in PROBES if p.org_private)
 def probes_for(server: bool) -> tuple[Probe, ...]:
     """The token's probes that exist on this kind of GitHub (Copilot endpoints are cloud-only)."""
     return tuple(p for p in PROBES if not (server and p.cloud_only))
+
+
+def role_users_name(role_id: int) -> str:
+    """The evidence key of one role's users list."""
+    return f"{ROLE_USERS}:{role_id}"
+
+
+def granting_roles(body: object, permission_ids: tuple[str, ...]) -> list[tuple[int, str]]:
+    """(id, name) of every role in a GET /orgs/{org}/organization-roles answer that grants one of the permission ids.
+
+    Assumption: the answer is {"total_count": N, "roles": [...]} as GitHub's SDKs read it (a bare list is accepted
+    too), each role carrying `id`, `name` and a list of `permissions`; no recording of this answer was found.
+    """
+    roles = body.get("roles") if isinstance(body, dict) else body
+    found: list[tuple[int, str]] = []
+    for role in roles if isinstance(roles, list) else []:
+        role_id = role.get("id") if isinstance(role, dict) else None
+        if not isinstance(role_id, int) or isinstance(role_id, bool) or not 0 < role_id < 2**53:
+            continue  # only a plain positive id may go into a request path
+        if any(found_id == role_id for found_id, _ in found):
+            continue
+        perms = role.get("permissions")
+        if isinstance(perms, list) and any(p in permission_ids for p in perms if isinstance(p, str)):
+            found.append((role_id, str(role.get("name", ""))[:100]))
+    return found

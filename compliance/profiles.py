@@ -19,30 +19,35 @@ from compliance.catalogue import (
     read_table,
     requirement_from,
 )
+from compliance.profile_rules import (
+    PROFILE_KEYS,
+    RECORD_SELECTION,
+    REPOSITORY_ACCESS,
+    OwnerRole,
+    alternatives_of,
+    guide_date,
+    guide_url,
+    notes_of,
+    owner_role,
+    permissions_of,
+    template_problems,
+)
 
-__all__ = ["PROFILE_DIR", "REPOSITORY_ACCESS", "Profile", "available_profiles", "load_profile", "spoken_list"]
+__all__ = [
+    "PROFILE_DIR",
+    "RECORD_SELECTION",
+    "REPOSITORY_ACCESS",
+    "Profile",
+    "available_profiles",
+    "load_all",
+    "load_profile",
+    "spoken_list",
+]
 
 PROFILE_DIR = Path(__file__).parent / "profiles"
-_ACCESS = {"read", "write", "admin"}
 _TEXT_FIELDS = ("title", "guide_step", "remediation")
 _OVERRIDABLE = {*_TEXT_FIELDS, "level", "references"}
 _LEGACY = {"id", "new_token"}  # accepted in a [[requirement]] entry of an older profile
-# How each repository access reads in a title, and the one fix when it is wrong.
-REPOSITORY_ACCESS = {
-    "public": (
-        "public repositories only",
-        'Set Repository access to "Public repositories"; the integration needs no private repository.',
-    ),
-    "all": (
-        "All repositories",
-        'Set Repository access to "All repositories" so that the integration sees every repository, including '
-        "new ones.",
-    ),
-    "none": (
-        "public repositories only, with no repository permission",
-        'Set Repository access to "Public repositories" and grant no repository permission.',
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,18 @@ class Profile:
     optional_organization_permissions: dict[str, str]
     repository_permissions: dict[str, str]
     requirements: tuple[Requirement, ...] = field(default=())
+    vendor: str = ""
+    guide_read: str = ""  # the date the guide was last read, YYYY-MM-DD
+    notes: tuple[str, ...] = ()  # where the guide is ambiguous, and the reading chosen
+    owner: OwnerRole = field(default_factory=OwnerRole)
+    alternatives: tuple[dict[str, str], ...] = ()  # organization permission sets of which one is required
+
+    def allowed_organization(self) -> dict[str, str]:
+        """Every organization permission the guide allows: required, optional and each alternative's."""
+        allowed = {**self.organization_permissions, **self.optional_organization_permissions}
+        for alternative in self.alternatives:
+            allowed |= alternative
+        return allowed
 
     def requirement(self, rid: str) -> Requirement:
         """Return the requirement with this id."""
@@ -74,8 +91,15 @@ class Profile:
 
     def permission_phrase(self) -> str:
         """The permissions the guide asks for, as a reader says them: 'Members: Read and Contents: Read'."""
-        held = {**self.organization_permissions, **self.repository_permissions}
-        return spoken_list([f"{permission_title(k)}: {v.capitalize()}" for k, v in held.items()]) or "no permission"
+        said = [f"{permission_title(k)}: {v.capitalize()}" for k, v in self.organization_permissions.items()]
+        if self.alternatives:
+            sets = [
+                spoken_list([f"{permission_title(k)}: {v.capitalize()}" for k, v in a.items()])
+                for a in self.alternatives
+            ]
+            said.append("one of " + " or ".join(sets))
+        said += [f"{permission_title(k)}: {v.capitalize()}" for k, v in self.repository_permissions.items()]
+        return spoken_list(said) or "no permission"
 
     def fills(self) -> dict[str, str]:
         """The values that catalogue text may name in braces."""
@@ -91,6 +115,8 @@ class Profile:
             "repository_access_fix": fix,
             "permissions": self.permission_phrase(),
             "optional_permissions": f" ({spoken_list(optional)} may stay)" if optional else "",
+            "owner_role": self.owner.phrase(),
+            "owner_role_fix": self.owner.fix(),
         }
 
 
@@ -117,24 +143,46 @@ def load_profile(name_or_path: str, known_ids: Collection[str]) -> Profile:
     return _build(load_toml(path, "profile file"), f"profile {path.name}", known_ids)
 
 
+def load_all(known_ids: Collection[str]) -> list[Profile]:
+    """Every bundled profile, each validated (the first invalid one raises its ProfileError)."""
+    return [load_profile(name, known_ids) for name in available_profiles()]
+
+
 def _build(data: dict[str, Any], where: str, known_ids: Collection[str]) -> Profile:
     head = read_table(data, "profile", where)
+    unknown = sorted(set(head) - PROFILE_KEYS)
+    if unknown:
+        raise ProfileError(
+            f"In the {where}, [profile] has {', '.join(unknown)}; it takes {', '.join(sorted(PROFILE_KEYS))}."
+        )
     perms = read_table(head, "permissions", where, default={})
     access = read_str(head, "repository_access", where)
     if access not in REPOSITORY_ACCESS:
-        raise ProfileError(f"In the {where}, repository_access must be public, all or none, not {access!r}.")
+        raise ProfileError(f"In the {where}, repository_access must be public, all, selected or none, not {access!r}.")
+    name, description = read_str(head, "token_name", where), read_str(head, "token_description", where)
+    expires = read_int(head, "expires_in_days", where, most=366)  # GitHub's own bound for a new token
+    for key, problem in template_problems(name, description, expires):
+        raise ProfileError(f"In the {where}, {key} {problem}.")
+    owner = owner_role(head.get("owner"))
+    if isinstance(owner, str):
+        raise ProfileError(f"In the {where}, {owner}.")
     profile = Profile(
         id=read_str(head, "id", where),
         title=read_str(head, "title", where),
-        guide=read_str(head, "guide", where),
-        token_name=read_str(head, "token_name", where),
-        token_description=read_str(head, "token_description", where),
-        expires_in_days=read_int(head, "expires_in_days", where, most=366),  # GitHub's own bound for a new token
+        guide=guide_url(head, where),
+        token_name=name,
+        token_description=description,
+        expires_in_days=expires,
         max_lifetime_days=read_int(head, "max_lifetime_days", where, most=3650),
         repository_access=access,
-        organization_permissions=_perms(perms, "organization", where),
-        optional_organization_permissions=_perms(perms, "optional_organization", where),
-        repository_permissions=_perms(perms, "repository", where),
+        organization_permissions=permissions_of(perms, "organization", where),
+        optional_organization_permissions=permissions_of(perms, "optional_organization", where),
+        repository_permissions=permissions_of(perms, "repository", where),
+        vendor=str(head.get("vendor") or head.get("title")),
+        guide_read=guide_date(head, where),
+        notes=notes_of(head, where),
+        owner=owner,
+        alternatives=alternatives_of(perms, where),
     )
     chosen = _select(data, head, where, known_ids)
     fills = profile.fills()
@@ -155,6 +203,10 @@ def _select(data: dict[str, Any], head: dict[str, Any], where: str, known_ids: C
         ids = head.get("requirements", list(base))
         if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
             raise ProfileError(f"In the {where}, requirements must be a non-empty list of requirement ids.")
+        skip = head.get("skip", [])  # requirements the guide does not ask for
+        if not isinstance(skip, list) or not all(isinstance(i, str) and i in base for i in skip):
+            raise ProfileError(f"In the {where}, skip must list requirement ids of the catalogue: {', '.join(base)}.")
+        ids = [i for i in ids if i not in skip]
     unknown = sorted({*ids, *overrides} - base.keys())
     if unknown:
         raise ProfileError(
@@ -214,10 +266,3 @@ def _fill(r: Requirement, fills: Mapping[str, str], where: str) -> Requirement:
             )
         filled[name] = text.format_map(fills)
     return replace(r, **filled)
-
-
-def _perms(perms: dict[str, Any], key: str, where: str) -> dict[str, str]:
-    table = perms.get(key, {})
-    if not isinstance(table, dict) or not all(isinstance(v, str) and v in _ACCESS for v in table.values()):
-        raise ProfileError(f"In the {where}, [profile.permissions.{key}] must map permission ids to read/write/admin.")
-    return dict(table)

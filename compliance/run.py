@@ -91,7 +91,7 @@ def _live(opts: RunOptions, profile: Profile) -> tuple[Evidence, dt.datetime | N
         if app is not None:
             stack.enter_context(app)
         if opts.mode is not Mode.RECORD:
-            return collect(opts.target, client, now, opts.token.kind, opts.token_source, app), None
+            return collect(opts.target, client, now, opts.token.kind, opts.token_source, app, _roles(profile)), None
         meta = Recording(
             path=opts.cassette or default_cassette(opts.target.org, now),
             recorded_at=now,
@@ -108,7 +108,7 @@ def _live(opts: RunOptions, profile: Profile) -> tuple[Evidence, dt.datetime | N
             app_record=app is not None,
         )
         with recording(meta.path, tokens, meta):
-            evidence = collect(opts.target, client, now, opts.token.kind, opts.token_source, app)
+            evidence = collect(opts.target, client, now, opts.token.kind, opts.token_source, app, _roles(profile))
         return evidence, now
 
 
@@ -151,4 +151,10 @@ def _replay(opts: RunOptions, profile: Profile, meta: Recording) -> Evidence:
             meta.token_kind,
             meta.token_source,
             app if meta.app_record else None,
+            _roles(profile),
         )
+
+
+def _roles(profile: Profile) -> tuple[str, ...]:
+    """The org-role permission ids whose roles the App reads: only for a profile whose owner needs a custom role."""
+    return profile.owner.permission_ids if profile.owner.kind == "custom" else ()

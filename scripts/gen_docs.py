@@ -18,6 +18,7 @@ from compliance.checks.refusals import known  # noqa: E402
 from compliance.checks.registry import REGISTRY, TokenLink  # noqa: E402
 from compliance.controls import control_reason, frameworks  # noqa: E402
 from compliance.options import OPTIONS  # noqa: E402
+from compliance.profile_list import profiles_markdown  # noqa: E402
 from compliance.profiles import available_profiles, load_profile  # noqa: E402
 
 DEFAULT_PROFILE = "milestone-copilot"
@@ -187,6 +188,7 @@ PAGES = {
     REPO / "docs" / "requirements.md": requirements_md,
     REPO / "docs" / "options.md": options_md,
     REPO / "docs" / "troubleshooting.md": troubleshooting_md,
+    REPO / "docs" / "profiles.md": lambda: profiles_markdown(REGISTRY.keys()),
 }
 
 

@@ -51,11 +51,11 @@ def test_relative_links_resolve(page: Path) -> None:
 
 
 def test_profile_examples_in_the_docs_load(tmp_path: Path) -> None:
-    """Every profile example in docs/profiles.md loads as documented."""
+    """Every profile example in docs/profile-format.md loads as documented."""
     from compliance.checks.registry import REGISTRY
     from compliance.profiles import load_profile
 
-    text = (REPO / "docs" / "profiles.md").read_text(encoding="utf-8")
+    text = (REPO / "docs" / "profile-format.md").read_text(encoding="utf-8")
     examples = [block for block in re.findall(r"```toml\n(.*?)```", text, re.S) if "[profile]" in block]
     assert examples
     for i, block in enumerate(examples):

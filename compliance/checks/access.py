@@ -16,7 +16,7 @@ from compliance.checks.context import (
 )
 from compliance.model import TokenKind, Verdict, Word
 
-__all__ = ["check_approved", "check_owner_membership", "check_repo_access", "check_resource_owner"]
+__all__ = ["check_approved", "check_repo_access", "check_resource_owner"]
 
 
 def _not_fine_grained(c: Context) -> Verdict | None:
@@ -88,7 +88,7 @@ def check_repo_access(c: Context) -> Verdict:
     if visible:
         name = visible[0].get("full_name") or visible[0].get("name") or "?"
         kind = "internal" if visible[0].get("visibility") == "internal" else "private"
-        if wanted == "all":
+        if wanted in ("all", "selected"):
             return unverified(
                 f"{repos.describe()}: {kind} repository {name} is visible, so access is not public-"
                 f"only, but only {c.app_record} tells All repositories from selected ones "
@@ -117,6 +117,12 @@ def check_repo_access(c: Context) -> Verdict:
                 f"{c.org} owns {owned} private repositories and {repos.describe()} lists none of them: the "
                 "token does not have All repositories."
             )
+        if wanted == "selected":
+            return unverified(
+                f"{c.org} owns {owned} private repositories and {repos.describe()} lists none of them: the token "
+                f"selected none of them (or has public access only); {c.app_record} shows repository_selection.",
+                "Check Repository access on the token's settings page.",
+            )
         return passed(
             f"{c.org} owns {owned} private repositories and {repos.describe()}, every repository the token can see, "
             "lists none of them and no internal one."
@@ -132,31 +138,3 @@ def check_repo_access(c: Context) -> Verdict:
 def _not_public(repo: dict[str, object]) -> bool:
     """A private or internal repository (GitHub marks internal ones private too, with visibility internal)."""
     return repo.get("private") is True or repo.get("visibility") in ("private", "internal")
-
-
-def check_owner_membership(c: Context) -> Verdict:
-    """OWNER-MEMBERSHIP: the owner's org role and state; Copilot billing is owner-only, which also proves the role."""
-    r = answer(c, "membership")
-    if isinstance(r, Verdict):
-        return r
-    if r.ok and isinstance(r.body, dict):
-        role, state = r.body.get("role"), r.body.get("state")
-        login = (r.body.get("user") or {}).get("login", "The token's owner")
-        if state != "active":
-            return fail(f"{r.describe()}: {login}'s membership of {c.org} is {state}, not active.")
-        if role == "admin" or c.evidence.target.is_server:
-            return passed(f"{r.describe()}: {login} is an active org member with role {role}.")
-        return fail(
-            f"{r.describe()}: {login} is an active org {role}, but GitHub shows Copilot billing and seats to "
-            "org owners only."
-        )
-    billing = c.reply("copilot_billing")
-    if billing is not None and billing.ok:
-        return passed(
-            f"{billing.describe()} and GitHub shows Copilot billing to org owners only, so the token's owner "
-            f"is an owner of {c.org}."
-        )
-    refused_wholesale = blocked(c)
-    if refused_wholesale:
-        return refused_wholesale
-    return unverified(f"{r.describe()}: the owner's role needs Members: Read to be read.")

@@ -10,7 +10,7 @@ from compliance.attestations import Attestation
 from compliance.catalogue import Requirement
 from compliance.checks.context import Context
 from compliance.checks.facts import Facts, derive
-from compliance.checks.fixes import fix_text, token_link
+from compliance.checks.fixes import fix_text, link_caveat, token_link
 from compliance.checks.org_record import record_disagreement
 from compliance.checks.registry import REGISTRY, Row
 from compliance.evidence import Evidence
@@ -64,7 +64,10 @@ def evaluate(
     for req in profile.requirements:
         verdict = _graded(verdicts[req.id], req.level)
         link = None if verdict.cause else token_link(REGISTRY[req.id].link, evidence.target, profile)
-        findings.append(Finding(req, verdict, fix_text(req, verdict, cause), link))
+        fix = fix_text(req, verdict, cause)
+        if link and verdict.word in (Word.FAIL, Word.WARN):
+            fix = f"{fix} {link_caveat(profile)}".strip()
+        findings.append(Finding(req, verdict, fix, link))
     return Evaluation(ctx.facts, tuple(findings), tuple(notes))
 
 

@@ -125,6 +125,8 @@ def derive(evidence: Evidence, token_name: str) -> Facts:
     head = headline(evidence, refusals, proof)
     if head is not None and head.cause == "no-org-access" and record is not None and record.state == "request":
         head = pattern_headline("pending-approval", org=org)
+    elif head is not None and head.cause == "no-org-access" and record is not None and record.state == "grant":
+        head = None  # the org's record shows it admits the token: each refusal is then the permission's or the role's
     return Facts(
         owner=login_of(evidence.get("user")),
         expiry=expiry,

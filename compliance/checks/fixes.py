@@ -7,9 +7,9 @@ from urllib.parse import urlencode
 from compliance.catalogue import Requirement
 from compliance.checks.registry import TokenLink
 from compliance.model import Target, Verdict, Word
-from compliance.profiles import Profile
+from compliance.profiles import REPOSITORY_ACCESS, Profile
 
-__all__ = ["fix_text", "token_link", "token_template_url"]
+__all__ = ["fix_text", "link_caveat", "token_link", "token_template_url"]
 
 
 def token_template_url(web_url: str | None, profile: Profile, org: str, *, with_optional: bool = False) -> str | None:
@@ -23,10 +23,22 @@ def token_template_url(web_url: str | None, profile: Profile, org: str, *, with_
         "expires_in": str(profile.expires_in_days),
     }
     params.update(profile.organization_permissions)
+    if profile.alternatives:  # one of the sets is required: the link asks for the first, the profile's narrowest
+        params.update(profile.alternatives[0])
     if with_optional:
         params.update(profile.optional_organization_permissions)
     params.update(profile.repository_permissions)
     return f"{web_url}/settings/personal-access-tokens/new?{urlencode(params)}"
+
+
+def link_caveat(profile: Profile) -> str:
+    """What the pre-filled link is not: evidence, or a way to choose repository access."""
+    access = REPOSITORY_ACCESS[profile.repository_access][0]
+    return (
+        "The pre-filled token link is a convenience, not evidence: GitHub may ignore or change a field, and it cannot "
+        f"pre-select Repository access (choose {access} by hand), so check every field on GitHub's form; this suite "
+        "then checks the token itself."
+    )
 
 
 def token_link(kind: TokenLink, target: Target, profile: Profile) -> str | None:

@@ -8,16 +8,14 @@ from collections.abc import Callable
 
 from compliance.checks.context import Context
 from compliance.checks.grant_record import GrantRecord
-from compliance.evidence import Reply
 from compliance.model import Source, Verdict, Word
-from compliance.probes import MEMBERSHIP
+from compliance.profiles import RECORD_SELECTION
 
 __all__ = [
     "approved",
     "least_privilege",
     "lifetime_max",
     "name",
-    "owner_membership",
     "read_only",
     "record_disagreement",
     "repo_access",
@@ -25,7 +23,6 @@ __all__ = [
     "service_account",
 ]
 
-_SELECTION = {"public": "none", "none": "none", "all": "all"}
 ORG = Source.ORG_RECORD
 
 
@@ -66,13 +63,18 @@ def read_only(c: Context, record: GrantRecord) -> Verdict:
 @_on_entry
 def least_privilege(c: Context, record: GrantRecord) -> Verdict:
     """LEAST-PRIVILEGE: nothing in the record beyond the profile's permissions (metadata is implied)."""
-    allowed_org = {**c.profile.organization_permissions, **c.profile.optional_organization_permissions}
+    allowed_org = c.profile.allowed_organization()
     allowed_repo = {**c.profile.repository_permissions, "metadata": "read"}
     extra = [f"organization {k}: {v}" for k, v in record.permissions("organization").items() if k not in allowed_org]
     extra += [f"repository {k}: {v}" for k, v in record.permissions("repository").items() if k not in allowed_repo]
     extra += [f"account {k}: {v}" for k, v in record.permissions("other").items()]
     if extra:
         return _v(Word.FAIL, f"{_cite(record)} holds permissions the guide does not ask for: {', '.join(extra)}.")
+    held = record.permissions("organization")
+    sets = [a for a in c.profile.alternatives if all(held.get(k) == v for k, v in a.items())]
+    if len(sets) > 1:
+        both = " and ".join(", ".join(f"{k}: {v}" for k, v in a.items()) for a in sets)
+        return _v(Word.FAIL, f"{_cite(record)} holds {both}; the guide needs only one of these permission sets.")
     return _v(Word.PASS, f"{_cite(record)} holds no permission beyond the guide's.")
 
 
@@ -88,7 +90,7 @@ def name(c: Context, record: GrantRecord) -> Verdict:
 @_on_entry
 def repo_access(c: Context, record: GrantRecord) -> Verdict:
     """REPO-ACCESS: the record's repository_selection."""
-    actual, wanted = record.entry.get("repository_selection"), _SELECTION[c.profile.repository_access]
+    actual, wanted = record.entry.get("repository_selection"), RECORD_SELECTION[c.profile.repository_access]
     if actual == wanted:
         return _v(Word.PASS, f"{_cite(record)} has repository_selection {actual!r}, as the guide asks.")
     return _v(
@@ -172,23 +174,6 @@ def service_account(c: Context) -> Verdict | None:
     if isinstance(owner, str) and owner.lower() == expected.lower():
         return _v(Word.PASS, f"{_cite(record)}: the token belongs to {owner}, the expected service account.")
     return _v(Word.FAIL, f"{_cite(record)}: the token belongs to {owner}, not to {expected}.")
-
-
-def owner_membership(c: Context) -> Verdict | None:
-    """OWNER-MEMBERSHIP: the App reads the owner's membership even when the token cannot."""
-    reply = c.evidence.get(MEMBERSHIP)
-    if not isinstance(reply, Reply) or not reply.ok or not isinstance(reply.body, dict):
-        return None
-    role, state = reply.body.get("role"), reply.body.get("state")
-    login = (reply.body.get("user") or {}).get("login", "the token's owner")
-    seen = f"The org's record ({reply.describe()})"
-    if state != "active":
-        return _v(Word.FAIL, f"{seen}: {login}'s membership is {state}, not active.")
-    if role == "admin" or c.evidence.target.is_server:
-        return _v(Word.PASS, f"{seen}: {login} is an active org member with role {role}.")
-    return _v(
-        Word.FAIL, f"{seen}: {login} is an active org {role}; Copilot billing and seats are shown to org owners only."
-    )
 
 
 def record_disagreement(c: Context, perm: str | None, token: Verdict) -> str:

@@ -20,6 +20,14 @@ from compliance.model import TokenKind, Verdict, Word
 from compliance.probes import EXCESS_PROBES
 from compliance.profiles import spoken_list
 
+ADMINISTRATION = "organization_administration"
+# The permission id each negative probe's 200 proves (GitHub's map: these GETs need exactly that permission).
+_EXCESS_IDS = {
+    "excess:administration": ADMINISTRATION,
+    "excess:secrets": "organization_secrets",
+    "excess:hooks": "organization_hooks",
+}
+
 __all__ = [
     "check_copilot_business_read",
     "check_copilot_metrics",
@@ -88,6 +96,11 @@ def check_copilot_business_read(c: Context) -> Verdict:
         total = seats.body.get("total_seats") if isinstance(seats.body, dict) else None
         seen = f"{billing.describe()}; {seats.describe()} ({total} seats)"
         admin = c.reply("excess:administration")
+        if admin and admin.ok and ADMINISTRATION in c.profile.allowed_organization():
+            return passed(
+                f"{seen}; the token also holds Administration: Read, which opens the same endpoints and which the "
+                "guide accepts instead of GitHub Copilot Business: Read."
+            )
         if admin and admin.ok:
             return warn(
                 f"{seen}; but the token also holds Administration: Read, which opens the same endpoints, so "
@@ -110,10 +123,13 @@ def check_copilot_business_read(c: Context) -> Verdict:
 
 def check_least_privilege(c: Context) -> Verdict:
     """LEAST-PRIVILEGE: negative probes prove excess when they succeed; their refusal covers only what they probe."""
-    excess, refused = [], []
+    excess, refused, held = [], [], []
+    allowed = c.profile.allowed_organization()
     for probe in EXCESS_PROBES:
         result = c.evidence.get(probe.name)
-        if isinstance(result, Reply) and result.ok:
+        if isinstance(result, Reply) and result.ok and _EXCESS_IDS.get(probe.name) in allowed:
+            held.append(probe.permission)
+        elif isinstance(result, Reply) and result.ok:
             excess.append(f"{result.describe()}: the token holds {probe.permission} access")
         elif isinstance(result, Reply) and result.refused:
             refused.append(probe.permission)
@@ -126,12 +142,13 @@ def check_least_privilege(c: Context) -> Verdict:
     refused_wholesale = blocked(c)
     if refused_wholesale:
         return refused_wholesale
-    if len(refused) < len(EXCESS_PROBES):
-        odd = [a for a in answers if isinstance(a, Reply) and not a.refused]
+    if len(refused) + len(held) < len(EXCESS_PROBES):
+        odd = [a for a in answers if isinstance(a, Reply) and not a.refused and not a.ok]
         return error("; ".join(a.describe() for a in odd) + ": unexpected answer.")
+    also = f" ({', '.join(held)} is held, which the guide allows)" if held else ""
     return unverified(
-        f"The probed permissions {', '.join(refused)} were refused; the other organization and repository permissions "
-        "cannot be probed with GET requests, and " + c.app_record + " lists them all.",
+        f"The probed permissions {', '.join(refused)} were refused{also}; the other organization and repository "
+        "permissions cannot be probed with GET requests, and " + c.app_record + " lists them all.",
         _only_advice(c),
     )
 
@@ -171,4 +188,5 @@ def _only_advice(c: Context) -> str:
     names = c.profile.permission_names()
     optional = c.profile.permission_names(optional=True)
     also = f" (and optionally {', '.join(optional)})" if optional else ""
-    return f"Check on the token's settings page that only {spoken_list(names)}{also} are granted."
+    said = c.profile.permission_phrase() if c.profile.alternatives else spoken_list(names)
+    return f"Check on the token's settings page that only {said}{also} are granted."

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from compliance.checks import access, expiry, identity, org_record, permissions
+from compliance.checks import access, expiry, identity, org_record, owner, permissions
 from compliance.checks.context import Context
 from compliance.model import Verdict
 
@@ -52,7 +52,7 @@ _ROWS = (
     Row("LEAST-PRIVILEGE", permissions.check_least_privilege, org_record.least_privilege, link=TokenLink.NEW_TOKEN),
     Row("APPROVED", access.check_approved, org_record.approved),
     Row("SERVICE-ACCOUNT", identity.check_service_account, org_record.service_account),
-    Row("OWNER-MEMBERSHIP", access.check_owner_membership, org_record.owner_membership),
+    Row("OWNER-MEMBERSHIP", owner.check_owner_membership, owner.record_owner_membership),
     Row(
         "COPILOT-METRICS",
         permissions.check_copilot_metrics,

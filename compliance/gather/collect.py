@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from compliance.evidence import Evidence, Failure, NotSent, Reply, RequestRecord, Result, login_of
 from compliance.gather.client import GitHub
 from compliance.model import Target, TokenKind, TokenSource, UsageError
-from compliance.probes import RECORD_PROBES, Probe, is_login, probes_for
+from compliance.probes import RECORD_PROBES, ROLE_PROBES, Probe, granting_roles, is_login, probes_for, role_users_name
 
 __all__ = ["MAX_CONCURRENCY", "collect"]
 
@@ -26,10 +26,12 @@ def collect(
     kind: TokenKind | None,
     source: TokenSource | None,
     app: GitHub | None = None,
+    role_permissions: tuple[str, ...] = (),
 ) -> Evidence:
     """Send the probes (GET only, each once) and gather their results; stop after a 401 or a failed GET /user.
 
-    With `app` (a GitHub App client) the org's grant record is read too, in the same wave.
+    With `app` (a GitHub App client) the org's grant record is read too, in the same wave; with `role_permissions`
+    also the org's roles and the users of each role that grants one of them (a custom owner role).
     """
     org = target.org
     probes = probes_for(target.is_server)
@@ -59,10 +61,13 @@ def collect(
         results.update(_login_refused(org, owner))
         owner = None
     record_jobs = _record_jobs(app, org, owner) if app is not None and owner and not halted else []
+    if app is not None and owner and not halted and role_permissions:
+        record_jobs.append(functools.partial(_read_roles, app, org, role_permissions, results))
     wave((p for p in probes if p.wave == 2), record_jobs)
     _check_input(target, results)
     requests = list(client.requests) + (list(app.requests) if app is not None else [])
     order = [p.url_path(org) for p in probes] + [p.url_path(org, owner) for p in RECORD_PROBES if owner]
+    order.append(ROLE_PROBES[0].url_path(org))
     return Evidence(
         target=target,
         token_kind=kind,
@@ -143,3 +148,16 @@ def _record_jobs(app: GitHub, org: str, owner: str) -> list[Job]:
         return probe.name, app.get_all(path, params) if probe.paginated else app.get(path, params or None)
 
     return [functools.partial(read, p) for p in RECORD_PROBES]
+
+
+_MOST_ROLES = 10  # roles whose users are read; an org rarely has more than a few granting one permission
+
+
+def _read_roles(app: GitHub, org: str, wanted: tuple[str, ...], results: dict[str, Result]) -> tuple[str, Result]:
+    """The org's roles, then the users of each role granting a wanted permission (their results added to `results`)."""
+    roles, users = ROLE_PROBES
+    listed = app.get(roles.url_path(org))
+    if isinstance(listed, Reply) and listed.ok:
+        for role_id, _name in granting_roles(listed.body, wanted)[:_MOST_ROLES]:
+            results[role_users_name(role_id)] = app.get_all(users.url_path(org, role_id=role_id), dict(users.params))
+    return roles.name, listed

@@ -9,7 +9,7 @@ from compliance.model import Mode, TokenSource, Word
 from compliance.report.assessment import Assessment, reaching_compliant
 from compliance.report.text import one_line
 
-__all__ = ["STATUS", "header_lines", "summary"]
+__all__ = ["NO_HTML", "STATUS", "closing_lines", "header_lines", "summary"]
 
 # pytest's (category, letter, word-and-markup) for each verdict word
 STATUS: dict[Word, tuple[str, str, tuple[str, dict[str, bool]]]] = {
@@ -92,3 +92,18 @@ def summary(tr: Writer, a: Assessment, paths: list[str], width: int = 80) -> Non
             f"sha256:{p.profile_sha256[:12]}"
         )
     tr.line("reports: " + ", ".join(paths))
+
+
+NO_HTML = "no HTML report: pytest-html is not active (-p no:html or not installed)"
+
+
+def closing_lines(tr: Writer, a: Assessment, not_run: list[str], require_proof: bool, html_note: str | None) -> None:
+    """After the table: requirements not run as tests, the --require-proof rule, and the HTML report's state."""
+    if not_run:
+        tr.line("not run as tests: " + ", ".join(not_run) + " (the verdict and exit code count them)")
+    if require_proof and a.overall.word == "INCOMPLETE":
+        tr.line("--require-proof: INCOMPLETE fails the run (exit code 1)", yellow=True)
+    if html_note == NO_HTML:
+        tr.line(html_note)
+    elif html_note:
+        tr.line(f"note: {html_note}", yellow=True)

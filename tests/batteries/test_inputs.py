@@ -102,6 +102,38 @@ def test_unreadable_token_file(run_suite: Runner, tmp_path: Path) -> None:
     _assert_usage_error(run.ret, run.stderr, run.stdout, run.out, "Cannot read --token-file")
 
 
+def test_profile_breaking_githubs_rules_is_a_usage_error(run_suite: Runner, tmp_path: Path) -> None:
+    """A profile whose token name GitHub's form would cut (45 characters > 40) stops the run: exit 4, one sentence."""
+    bundled = Path(__file__).resolve().parents[2] / "compliance" / "profiles" / "milestone-repos-copilot.toml"
+    old = bundled.read_text(encoding="utf-8").replace(
+        'token_name = "Milestone\'s Copilot Token (read-only)"',
+        'token_name = "Milestone\'s Repos & Copilot Token (read-only)"',
+    )
+    assert "Repos & Copilot Token" in old
+    profile = tmp_path / "old-repos.toml"
+    profile.write_text(old, encoding="utf-8")
+    run = run_suite("compliant", "--profile", str(profile))
+    _assert_usage_error(run.ret, run.stderr, run.stdout, run.out, "old-repos.toml", "token_name is 45 characters")
+    assert not run.requests, "nothing is sent for a profile that cannot be used"
+
+
+def test_list_profiles_prints_every_bundled_profile(run_suite: Runner) -> None:
+    """--list-profiles: id, vendor, guide and what each asks for; exit 0, no request sent, no report, no token."""
+    from compliance.checks.registry import REGISTRY
+    from compliance.profiles import available_profiles, load_profile
+
+    run = run_suite("compliant", "--list-profiles")
+    assert run.ret == 0, run.stdout + run.stderr
+    for name in available_profiles():
+        p = load_profile(name, REGISTRY.keys())
+        assert f"{p.id}  -  {p.vendor}" in run.stdout and p.guide in run.stdout
+    for aspect in ("repository access:", "permissions:", "token owner:", "lifetime:"):
+        assert run.stdout.count(aspect) == len(available_profiles()), aspect
+    assert not run.requests and not run.out.exists()
+    assert "Traceback" not in run.stdout + run.stderr
+    assert_no_leak(CANARY, run.texts())
+
+
 # -- the input battery's second half: options that are numbers or paths, and oddities of the environment ---------
 
 

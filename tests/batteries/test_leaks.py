@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.simulator import GitHubSimulator, load_scenario, scenario_names
+from tests.simulator.expectations import profile_options
 from tests.simulator.raw import RawServer
 from tests.suite_command import suite_argv
 from tests.support import (
@@ -74,15 +75,23 @@ def test_no_leak_in_any_mode(run_suite: Runner, pytester: pytest.Pytester, scena
     pytester.makepyfile(debuglogging=DEBUG_LOGGING)
     root = pytester.path
     cassette = root / "recorded.yaml"
-    live = run_suite(scenario, *_loudest(root, "live"), out_name="live")
-    loud = _loudest(root, "record")
+    profile = profile_options(scenario)  # a vendor profile's scenario runs with that profile (its App reads too)
+    live = run_suite(scenario, *profile, *_loudest(root, "live"), out_name="live")
+    loud = [*profile, *_loudest(root, "record")]
     pdf = pdf_args(root / "record" / "compliance.pdf")  # once per scenario: a PDF takes a second
     recorded = run_suite(
         scenario, "--mode", "record", "--cassette", str(cassette), *loud, *pdf, out_name="record", app=True
     )
     assert cassette.is_file(), recorded.stdout[-3000:]
     replayed = run_suite(
-        scenario, "--mode", "replay", "--cassette", str(cassette), *_loudest(root, "replay"), out_name="replay"
+        scenario,
+        "--mode",
+        "replay",
+        "--cassette",
+        str(cassette),
+        *profile,
+        *_loudest(root, "replay"),
+        out_name="replay",
     )
     for run in (live, recorded, replayed):
         assert run.ret in (0, 1), run.stdout[-3000:] + run.stderr[-3000:]

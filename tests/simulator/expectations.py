@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from compliance.checks.registry import REGISTRY
+from compliance.profiles import load_profile
 from tests.simulator.server import raw_scenarios
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "exit_code_for",
     "expectations",
     "problems",
+    "profile_options",
 ]
 
 KINDS = {"expect": False, "expect_app": True}  # key -> whether the run reads the grant record with the App token
@@ -88,12 +91,21 @@ def expectations(data: Mapping[str, Any] | None = None, *, app: bool | None = No
                         scenario=name,
                         options=tuple(case.get("options", ())),
                         exit_code=case["exit_code"],
-                        verdicts=baseline | dict(case["verdicts"]),
+                        verdicts=_checked(baseline | dict(case["verdicts"]), case.get("options", ())),
                         app=with_app,
                         headline=case.get("headline"),
                     )
                 )
     return found
+
+
+def _checked(verdicts: dict[str, str], options: Any) -> dict[str, str]:
+    """Only the requirements the run's profile checks (a profile may skip those its guide does not ask for)."""
+    words = list(options)
+    if "--profile" not in words or words.index("--profile") + 1 >= len(words):
+        return verdicts
+    ids = {r.id for r in load_profile(words[words.index("--profile") + 1], REGISTRY.keys()).requirements}
+    return {rid: word for rid, word in verdicts.items() if rid in ids}
 
 
 def compliant_verdicts(*, app: bool = False) -> dict[str, str]:
@@ -138,3 +150,14 @@ def problems(data: Mapping[str, Any], requirement_ids: list[str], words: set[str
             if exit_code_for(case.verdicts) != case.exit_code:
                 found.append(f"{case.id}: exit_code {case.exit_code} does not follow from its verdicts")
     return found
+
+
+def profile_options(name: str, data: Mapping[str, Any] | None = None) -> list[str]:
+    """`--profile X` when the scenario's expectations run it with a profile other than the default, else nothing."""
+    data = raw_scenarios() if data is None else data
+    for key in KINDS:
+        for case in _cases(data[name].get(key, [])):
+            words = list(case.get("options", ()))
+            if "--profile" in words and words.index("--profile") + 1 < len(words):
+                return ["--profile", words[words.index("--profile") + 1]]
+    return []

@@ -37,6 +37,9 @@ OWNER_ONLY = {
 }
 COPILOT = {p for p in OWNER_ONLY if "/copilot/" in p}
 METRICS = "/orgs/{org}/copilot/metrics/reports/organization-28-day/latest"
+# Assumption: the id GitHub's roles API lists for the org-role permission "View organization Copilot metrics"; no
+# recorded answer shows it, so the simulator uses one of the ids the profiles accept (compliance/profiles/linearb.toml).
+METRICS_ROLE_PERMISSION = "view_org_copilot_metrics"
 # What a classic token needs for each endpoint (scope alternatives).
 CLASSIC_SCOPES = {
     "/user/memberships/orgs/{org}": {"read:org", "admin:org"},
@@ -367,6 +370,9 @@ class GitHubSimulator:
         app_perms = self.scenario["app"]["permissions"]
         m = re.match(r"^/orgs/(?P<org>[^/]+)/(?P<what>personal-access-tokens|personal-access-token-requests)$", path)
         member = re.match(r"^/orgs/(?P<org>[^/]+)/memberships/(?P<user>[^/]+)$", path)
+        roles = re.match(r"^/orgs/(?P<org>[^/]+)/organization-roles(?:/(?P<id>[0-9]+)/users)?$", path)
+        if roles and roles["org"].lower() == org["login"]:
+            return self._roles(request, roles["id"])
         if m and m["org"].lower() == org["login"]:
             need = (
                 "organization_personal_access_tokens"
@@ -395,6 +401,33 @@ class GitHubSimulator:
                 {"state": owner["state"], "role": owner["role"], "user": {"login": owner["login"], "id": owner["id"]}},
             )
         return self._error(403, "Resource not accessible by integration")
+
+    def _roles(self, request: Request, role_id: str | None) -> Response:
+        """The org's roles, or one role's users, as the GitHub App reads them.
+
+        Assumption: the shapes GitHub's SDKs read (go-github's {total_count, roles} with id, name, permissions,
+        source; users as simple users with `assignment`); no recorded answer of either endpoint was found.
+        """
+        app_perms, roles = self.scenario["app"]["permissions"], self.scenario["org"].get("roles", [])
+        need = "organization_custom_org_roles" if role_id is None else "members"
+        if not app_perms.get(need):
+            return self._error(
+                403, "Resource not accessible by integration", {"X-Accepted-GitHub-Permissions": f"{need}=read"}
+            )
+        if role_id is None:
+            listed = [
+                {"id": r["id"], "name": r["name"], "description": None, "permissions": r.get("permissions", []),
+                 "source": "Organization", "base_role": None}
+                for r in roles
+            ]  # fmt: skip
+            return self._json(200, {"total_count": len(listed), "roles": listed})
+        role = next((r for r in roles if str(r["id"]) == role_id), None)
+        if role is None:
+            return self._error(404, "Not Found")
+        users = [
+            {"login": u, "id": 7000 + i, "type": "User", "assignment": "direct"} for i, u in enumerate(role["users"])
+        ]
+        return self._page(request, users)
 
     def _page(self, request: Request, entries: list[dict[str, Any]]) -> Response:
         size = min(int(request.args.get("per_page", "30")), int(self.scenario.get("page_size", 100)))
@@ -516,12 +549,22 @@ class GitHubSimulator:
         if owner["state"] != "active":
             return self._error(404, "Not Found")
         if template == METRICS and owner["role"] != "admin":
+            if self._holds_metrics_role():  # GitHub: "Organization owners and authorized users with ... permission"
+                return None
             return self._recorded_message(403, "metrics_insufficient_role_403.message.json", "", "")
         if template in OWNER_ONLY and owner["role"] != "admin":
             # Assumption: no recording shows what the other owner-only endpoints answer a non-owner; 404 as documented
             # for resources a user cannot see.
             return self._error(404, "Not Found", headers)
         return None
+
+    def _holds_metrics_role(self) -> bool:
+        """The owner is assigned an org role that grants the Copilot metrics role permission (scenario org.roles)."""
+        login = self.scenario["owner"]["login"]
+        return any(
+            METRICS_ROLE_PERMISSION in role.get("permissions", []) and login in role.get("users", [])
+            for role in self.scenario["org"].get("roles", [])
+        )
 
     def _get_user(self, request: Request) -> Response:
         o = self.scenario["owner"]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,12 @@ import pytest
 from compliance.catalogue import ProfileError, catalogue
 from compliance.checks.registry import REGISTRY
 from compliance.model import Level
+from compliance.profile_rules import DESCRIPTION_MAX, NAME_MAX, permission_problem, template_problems
 from compliance.profiles import available_profiles, load_profile
 
 KNOWN = REGISTRY.keys()
-SHIPPED = ["milestone-copilot", "milestone-repos-copilot"]
+REPO = Path(__file__).resolve().parents[2]
+SHIPPED = available_profiles()  # every bundled profile, so a new one is checked the day it is added
 CATALOGUE_IDS = [r.id for r in catalogue()]
 HEAD: dict[str, Any] = {
     "id": "custom",
@@ -268,17 +271,25 @@ def test_catalogue_ids_equal_the_registry() -> None:
     assert set(CATALOGUE_IDS) == set(REGISTRY)
 
 
-def test_both_profiles_are_shipped() -> None:
-    """The bundled profile names are the two vendor guides."""
-    assert set(SHIPPED) <= set(available_profiles())
+def test_the_vendor_profiles_are_shipped() -> None:
+    """The bundled profiles cover the vendor guides people set up."""
+    assert {
+        "milestone-copilot", "milestone-repos-copilot", "cloudmonitor", "copilot-metrics-viewer", "linearb",
+        "sumo-logic-copilot",
+    } <= set(SHIPPED)  # fmt: skip
 
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_shipped_profile_loads_every_requirement_filled(name: str) -> None:
-    """A shipped profile loads by name, checks every catalogue requirement in order, and leaves no {placeholder}."""
+    """A shipped profile loads by name, checks the catalogue's requirements in order, and leaves no {placeholder}."""
     profile = load_profile(name, KNOWN)
     assert profile.id == name
-    assert [r.id for r in profile.requirements] == CATALOGUE_IDS
+    assert [r.id for r in profile.requirements] == [
+        i for i in CATALOGUE_IDS if i in {r.id for r in profile.requirements}
+    ]
+    assert {"FINE-GRAINED", "ACTIVE", "LIFETIME-MAX", "REPO-ACCESS", "LEAST-PRIVILEGE", "OWNER-MEMBERSHIP"} <= {
+        r.id for r in profile.requirements
+    }
     for r in profile.requirements:
         for text in (r.title, r.guide_step, r.remediation):
             assert "{" not in text and "}" not in text, (r.id, text)
@@ -300,13 +311,14 @@ def test_milestone_copilot_text_is_filled_from_the_profile() -> None:
 def test_milestone_repos_copilot_text_is_filled_from_the_profile() -> None:
     """The repositories profile says All repositories and lists its repository permissions too."""
     p = load_profile("milestone-repos-copilot", KNOWN)
-    assert p.requirement("NAME").title == 'The token is named "Milestone\'s Repos & Copilot Token (read-only)"'
+    assert p.requirement("NAME").title == 'The token is named "Milestone\'s Copilot Token (read-only)"'
     assert p.requirement("REPO-ACCESS").title == "Repository access is All repositories"
     assert '"All repositories"' in p.requirement("REPO-ACCESS").remediation
     assert p.requirement("LEAST-PRIVILEGE").remediation == (
-        "Edit the token and remove every permission except Members: Read, GitHub Copilot Business: Read, "
-        "Contents: Read, Metadata: Read and Pull requests: Read (Organization Copilot metrics: Read may stay)."
+        "Edit the token and remove every permission except Members: Read, Contents: Read, Metadata: Read and "
+        "Pull requests: Read (GitHub Copilot Business: Read and Organization Copilot metrics: Read may stay)."
     )
+    assert p.requirement("OWNER-MEMBERSHIP").title == "The token's owner is an active member of the organization"
 
 
 # --- selecting and adjusting ------------------------------------------------------------------------------------
@@ -356,7 +368,12 @@ def test_legacy_full_profile_still_loads_with_the_same_text(tmp_path: Path) -> N
     legacy = load(tmp_path, LEGACY, "legacy.toml")
     thin = load_profile("milestone-copilot", KNOWN)
     assert [r.id for r in legacy.requirements] == [r.id for r in thin.requirements]
+    # the catalogue now fills these from the profile (expiry days, owner role); the old file keeps its own words
+    refilled = {"EXPIRATION-SET", "LIFETIME-MAX", "EXPIRY-HEADROOM", "OWNER-MEMBERSHIP"}
     for old, new in zip(legacy.requirements, thin.requirements, strict=True):
+        if old.id in refilled:
+            assert (old.level, old.guide_step) == (new.level, new.guide_step), old.id
+            continue
         assert (old.title, old.level, old.remediation, old.guide_step, old.references) == (
             new.title,
             new.level,
@@ -406,7 +423,7 @@ def test_repository_access_fills_title_and_fix(tmp_path: Path, access: str, titl
          "except Members: Write (Organization Copilot metrics: Read may stay)."),
         ({"members": "read"}, None, {"contents": "read", "issues": "write"},
          "except Members: Read, Contents: Read and Issues: Write."),
-        ({"brand_new_permission": "read"}, None, None, "except brand_new_permission: Read."),
+        ({"organization_projects": "read"}, None, None, "except Projects: Read."),
     ],
 )  # fmt: skip
 def test_least_privilege_lists_the_profiles_permissions(
@@ -478,7 +495,7 @@ ERRORS = [
                      ("expires_in_days", "90"), ("max_lifetime_days", 1.5), ("max_lifetime_days", MISSING)]
     ],
     ("bad-access", profile_text({"repository_access": "private"}),
-     ["repository_access must be public, all or none, not 'private'"]),
+     ["repository_access must be public, all, selected or none, not 'private'"]),
     ("bad-level", profile_text(organization={"members": "Read"}),
      ["[profile.permissions.organization] must map permission ids to read/write/admin"]),
     ("no-level", profile_text(organization={"members": "none"}), ["[profile.permissions.organization]"]),
@@ -541,3 +558,122 @@ def test_unbalanced_brace_is_a_profile_error(tmp_path: Path, title: str) -> None
         load(tmp_path, profile_text(extra=f'[overrides.NAME]\ntitle = "{title}"\n'))
     one_sentence(str(caught.value))
     assert "custom.toml" in str(caught.value) and "NAME" in str(caught.value)
+
+
+# --- GitHub's rules, vendor provenance and the profile features ---------------------------------------------------
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_profile_follows_githubs_template_rules_and_cites_its_guide(name: str) -> None:
+    """Every shipped profile fits GitHub's template URL, names real permissions, and cites its guide and read date."""
+    p = load_profile(name, KNOWN)
+    assert len(p.token_name) <= NAME_MAX and len(p.token_description) <= DESCRIPTION_MAX
+    assert 1 <= p.expires_in_days <= p.max_lifetime_days
+    assert p.guide.startswith("https://") and p.guide_read == "2026-11-30" and p.vendor
+    for kind, table in (("organization", p.allowed_organization()), ("repository", p.repository_permissions)):
+        assert all(permission_problem(kind, k, v) is None for k, v in table.items()), table
+
+
+def test_milestone_profiles_follow_the_vendors_moved_guides() -> None:
+    """Both Milestone profiles point at the vendor's current docs, the repositories one at its own guide."""
+    copilot, repos = load_profile("milestone-copilot", KNOWN), load_profile("milestone-repos-copilot", KNOWN)
+    base = "https://mstone.ai/docs/integration-instructions/github-and-copilot/"
+    assert copilot.guide == base + "github-copilot-token"
+    assert repos.guide == base + "github-repos-and-copilot-token"
+    assert repos.token_name == "Milestone's Copilot Token (read-only)"
+    assert repos.organization_permissions == {"members": "read"}
+
+
+@pytest.mark.parametrize(
+    ("head", "extra", "phrases"),
+    [
+        ({"token_name": "x" * 41}, "", ["token_name is 41 characters; GitHub's token form takes at most 40"]),
+        ({"token_description": "d" * 1025}, "", ["token_description is 1025 characters; GitHub takes at most 1024"]),
+        ({"expires_in_days": 367}, "", ["needs expires_in_days as a positive whole number of days, at most 366"]),
+        ({"guide": "http://example.com/guide"}, "", ["guide must be the vendor guide's https:// address"]),
+        ({"guide_read": "yesterday"}, "", ["guide_read must be the date the guide was read"]),
+        ({"notes": "one"}, "", ["notes must be a list of sentences"]),
+        ({"owner_role": "owner"}, "", ["[profile] has owner_role; it takes"]),
+        ({"skip": ["NOPE"]}, "", ["skip must list requirement ids of the catalogue"]),
+        ({}, "[profile.owner]\nrole = 'admin'\n", ["[profile.owner] role is 'admin'; use owner, custom or member"]),
+        ({}, "[profile.owner]\nrole = 'custom'\n", ["role custom needs permission"]),
+        ({}, "[profile.owner]\nrole = 'custom'\npermission = 'View x'\n", ["role custom needs permission_ids"]),
+        ({}, "[profile.owner]\nrole = 'owner'\npermission = 'View x'\n", ["role owner takes no permission"]),
+        ({}, "[profile.owner]\nrole = 'member'\nextra = 1\n", ["[profile.owner] has extra"]),
+        ({}, "[profile.owner]\nrole = 'custom'\npermission = 'V'\npermission_ids = ['v']\naccept_owner = 'yes'\n",
+         ["accept_owner must be true or false"]),
+        ({}, "[[profile.permissions.any_of]]\norganization_administration = 'read'\n",
+         ["[[profile.permissions.any_of]] must be two or more tables"]),
+    ],
+)  # fmt: skip
+def test_githubs_rules_and_new_fields_are_enforced(
+    tmp_path: Path, head: dict[str, Any], extra: str, phrases: list[str]
+) -> None:
+    """A value GitHub's form would refuse, or a malformed new field, is one sentence naming the file and the field."""
+    with pytest.raises(ProfileError) as caught:
+        load(tmp_path, profile_text(head, extra=extra))
+    message = str(caught.value)
+    one_sentence(message)
+    assert "custom.toml" in message
+    for phrase in phrases:
+        assert phrase in message, message
+
+
+@pytest.mark.parametrize(
+    ("table", "permission", "phrase"),
+    [
+        ("organization", {"brand_new_permission": "read"}, "brand_new_permission, which GitHub's fine-grained permission map does not have"),
+        ("organization", {"contents": "read"}, "contents, which GitHub's permission map lists as a repository permission"),
+        ("repository", {"members": "read"}, "members, which GitHub's permission map lists as an organization permission"),
+        ("organization", {"organization_copilot_metrics": "write"}, "offers only read for it"),
+        ("repository", {"metadata": "admin"}, "offers only read for it"),
+    ],
+)  # fmt: skip
+def test_permissions_are_checked_against_githubs_map(
+    tmp_path: Path, table: str, permission: dict[str, str], phrase: str
+) -> None:
+    """Permission ids must exist in GitHub's map, be of the table's kind and at a level the map offers."""
+    text = profile_text(organization=permission) if table == "organization" else profile_text(repository=permission)
+    with pytest.raises(ProfileError) as caught:
+        load(tmp_path, text)
+    one_sentence(str(caught.value))
+    assert phrase in str(caught.value) and f"[profile.permissions.{table}]" in str(caught.value)
+
+
+def test_alternatives_skip_and_owner_role_load(tmp_path: Path) -> None:
+    """any_of sets, skipped requirements and a custom owner role load and fill the catalogue's text."""
+    extra = (
+        "[profile.owner]\nrole = 'custom'\npermission = 'View organization Copilot metrics'\n"
+        "permission_ids = ['view_org_copilot_metrics']\naccept_owner = false\n"
+        "[[profile.permissions.any_of]]\norganization_copilot_seat_management = 'read'\n"
+        "[[profile.permissions.any_of]]\norganization_administration = 'read'\n"
+    )
+    p = load(tmp_path, profile_text({"skip": ["NAME"], "repository_access": "selected"}, organization={}, extra=extra))
+    assert "NAME" not in [r.id for r in p.requirements]
+    assert p.permission_phrase() == "one of GitHub Copilot Business: Read or Administration: Read"
+    assert p.allowed_organization() == {
+        "organization_copilot_seat_management": "read",
+        "organization_administration": "read",
+    }
+    assert p.requirement("OWNER-MEMBERSHIP").title == (
+        "The token's owner is an active org member with a custom organization role granting \"View organization "
+        'Copilot metrics" and not an org owner'
+    )
+    assert "Organization roles" in p.requirement("OWNER-MEMBERSHIP").remediation
+    assert p.requirement("REPO-ACCESS").title == "Repository access is only selected repositories"
+
+
+def test_permission_map_is_githubs(tmp_path: Path) -> None:
+    """compliance/permission_map.json is what scripts/gen_permission_map.py makes from GitHub's own map."""
+    spec = importlib.util.spec_from_file_location("gen_permission_map", REPO / "scripts" / "gen_permission_map.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert (REPO / "compliance" / "permission_map.json").read_text(encoding="utf-8") == module.permission_map()
+
+
+def test_template_rules_accept_githubs_bounds() -> None:
+    """The bounds themselves pass: 40 characters, 1024 characters, 1 and 366 days, and none."""
+    for expires in (1, 366, "none"):
+        assert template_problems("n" * NAME_MAX, "d" * DESCRIPTION_MAX, expires) == []
+    assert [f for f, _ in template_problems("n", "d", 0)] == ["expires_in_days"]

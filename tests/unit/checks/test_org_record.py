@@ -13,11 +13,10 @@ from compliance.checks.context import Context
 from compliance.checks.facts import derive
 from compliance.checks.grant_record import GrantRecord
 from compliance.checks.registry import REGISTRY
-from compliance.evidence import Evidence, Reply
+from compliance.evidence import Evidence
 from compliance.model import Settings, Source, Verdict, Word
-from compliance.probes import MEMBERSHIP
 from compliance.profiles import Profile, load_profile
-from tests.evidence_factory import NOW, ORG, evidence, reply
+from tests.evidence_factory import NOW, ORG, evidence
 
 COPILOT = load_profile("milestone-copilot", REGISTRY.keys())
 REPOS = load_profile("milestone-repos-copilot", REGISTRY.keys())
@@ -247,34 +246,6 @@ def test_service_account(record: GrantRecord, expected: str, word: Word, phrase:
 def test_service_account_adds_nothing_without_owner_or_entry(record: GrantRecord | None, expected: str | None) -> None:
     """Without --expected-owner or without the token's entry, the record has nothing to add."""
     assert org_record.service_account(ctx(record, expected_owner=expected)) is None
-
-
-def app_membership(status: int = 200, role: str = "admin", state: str = "active") -> Reply:
-    """The App's read of the owner's membership."""
-    body = {"role": role, "state": state, "user": {"login": "acme-bot"}} if status == 200 else {"message": "Not Found"}
-    return reply(f"/orgs/{ORG}/memberships/acme-bot", status, body)
-
-
-@pytest.mark.parametrize(
-    ("membership", "api_url", "word", "phrase"),
-    [
-        (app_membership(), "https://api.github.com", Word.PASS, "acme-bot is an active org member with role admin"),
-        (app_membership(role="member"), "https://api.github.com", Word.FAIL, "active org member; Copilot billing"),
-        (app_membership(state="pending"), "https://api.github.com", Word.FAIL, "membership is pending, not active"),
-        (app_membership(role="member"), "https://ghe.example.com/api/v3", Word.PASS, "with role member"),
-    ],
-)
-def test_owner_membership(membership: Reply, api_url: str, word: Word, phrase: str) -> None:
-    """OWNER-MEMBERSHIP: the App's read of the owner's role and state; on GHES any active role will do."""
-    ev = evidence(api_url=api_url, **{MEMBERSHIP.replace(":", "__"): membership})
-    said(org_record.owner_membership(ctx(grant(), ev=ev)), word, phrase, "The org's record (GET /orgs/acme")
-
-
-@pytest.mark.parametrize("membership", [app_membership(404), None, reply("/x", 200, ["odd"])])
-def test_owner_membership_adds_nothing_without_a_readable_answer(membership: Reply | None) -> None:
-    """A refused, missing or odd App membership answer leaves the token's own verdict alone."""
-    ev = evidence(**({MEMBERSHIP.replace(":", "__"): membership} if membership else {}))
-    assert org_record.owner_membership(ctx(grant(), ev=ev)) is None
 
 
 TOKEN_FAIL = Verdict(Word.FAIL, "GET /user/memberships/orgs/acme -> 403.")
