@@ -137,6 +137,8 @@ def run_facts(a: Assessment, generated_at: dt.datetime) -> list[tuple[str, str]]
     return [
         ("Organization", target.org),
         ("Profile", f"{a.profile.id} ({a.profile.title})"),
+        ("Guide", a.profile.guide + (f" (read {a.profile.guide_read})" if a.profile.guide_read else "")),
+        *([("Guide readings", " ".join(a.profile.notes))] if a.profile.notes else []),
         ("API URL", target.api_url),
         ("Mode", mode),
         ("Generated at", f"{generated_at:%Y-%m-%d %H:%M:%S} UTC"),

@@ -38,6 +38,8 @@ def _run(a: Assessment, facts: dict[str, str]) -> list[str]:
 
 
 _RUN_FACTS = (
+    "Guide",
+    "Guide readings",
     "Run by",
     "Generated at",
     "Suite version",
