@@ -53,6 +53,7 @@ class RunOptions:
     attestations: Path | None = None
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT
     require_proof: bool = False
+    history: Path | None = None
 
 
 def is_loopback(host: str) -> bool:
@@ -222,4 +223,5 @@ def resolve(raw: Mapping[str, object], environ: Mapping[str, str]) -> RunOptions
         max_wait=float(max_wait),
         request_timeout=float(timeout),
         require_proof=bool(raw.get("require_proof")),
+        history=writable_path(raw["history"], "--history") if raw.get("history") else None,
     )

@@ -13,6 +13,7 @@ from compliance.catalogue import ProfileError
 from compliance.checks.evaluate import Finding
 from compliance.checks.registry import REGISTRY
 from compliance.evidence import Failure
+from compliance.history.keep import keep_after_run
 from compliance.inputs import RunOptions, refuse_token_arguments, resolve, separate_paths, writable_path
 from compliance.model import UsageError, Word
 from compliance.options import OPTIONS
@@ -37,6 +38,7 @@ GENERATED = pytest.StashKey[dt.datetime]()
 WORDS = pytest.StashKey[dict[str, Word]]()  # test node id -> verdict word, for the terminal's status letters
 RAN = pytest.StashKey[set[str]]()  # requirement ids that ran as tests
 REPORTS = pytest.StashKey[ReportSet]()
+KEPT = pytest.StashKey[str]()  # what --history did with this run, for the terminal summary
 DEFAULT_HTML = "reports/compliance.html"
 
 
@@ -109,6 +111,7 @@ def _outputs(config: pytest.Config, opts: RunOptions, html: bool) -> dict[str, P
     profile = Path(opts.profile) if opts.profile.endswith(".toml") else None
     token_file = Path(str(config.option.token_file)) if config.option.token_file else None
     inputs = {"--cassette": opts.cassette, "--attestations": opts.attestations, "--token-file": token_file}
+    inputs["--history"] = opts.history
     separate_paths(outputs, {**inputs, "--profile": profile})
     return outputs
 
@@ -227,6 +230,9 @@ def pytest_sessionfinish(session: pytest.Session) -> Generator[None]:
         staged = {reports.staging(final): final for final in reports.finals}
         if session.exitstatus != pytest.ExitCode.INTERRUPTED and reports.publish():
             name_final_paths(config.pluginmanager.get_plugins(), staged)  # their terminal lines name the reports
+            if opts.history is not None:
+                kept, config.stash[KEPT] = keep_after_run(opts.history, opts.compliance_json, os.environ)
+                session.exitstatus = session.exitstatus if kept else pytest.ExitCode.USAGE_ERROR
         else:
             reports.discard()
 
@@ -244,5 +250,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
         terminalreporter.line("not run as tests: " + ", ".join(skipped) + " (the verdict and exit code count them)")
     if opts.require_proof and assessment.overall.word == "INCOMPLETE":
         terminalreporter.line("--require-proof: INCOMPLETE fails the run (exit code 1)", yellow=True)
+    if KEPT in config.stash:
+        terminalreporter.line(config.stash[KEPT])
     if not html:
         terminalreporter.line("no HTML report: pytest-html is not active (-p no:html or not installed)")

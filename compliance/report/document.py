@@ -32,6 +32,7 @@ def to_json(a: Assessment, generated_at: dt.datetime) -> dict[str, Any]:
             "owner": a.owner,
             "expires_at": iso(a.expires_at) if a.expires_at else None,
             "fingerprint": a.fingerprint,
+            "created_at": _created_at(a),
         },
         "recorded_at": iso(a.recorded_at) if a.recorded_at else None,
         "overall": a.overall.word,
@@ -62,6 +63,13 @@ def to_json(a: Assessment, generated_at: dt.datetime) -> dict[str, Any]:
         "notes": list(a.notes),
         "requests": [{"method": r.method, "path": r.path, "status": r.status} for r in a.evidence.requests],
     }
+
+
+def _created_at(a: Assessment) -> str | None:
+    """The token's creation time, when the org's record showed it (a later run can no longer see it once approved)."""
+    record = a.evaluation.facts.record
+    created = record.timestamp("created_at") if record is not None and record.found else None
+    return iso(created) if created else None
 
 
 def write_text(text: str, path: Path) -> None:

@@ -10,7 +10,7 @@ from compliance.model import Word
 from compliance.report.assessment import Assessment, run_facts
 from compliance.report.text import one_line
 
-__all__ = ["SYMBOL", "html_summary"]
+__all__ = ["CSS", "SYMBOL", "html_summary"]
 
 SYMBOL = {
     Word.PASS: "✔",
@@ -127,3 +127,4 @@ text-align:left;color:#111;font-size:13px}
 .v-warn .badge,.v-unverified .badge{color:#7a5a00}.v-not_applicable .badge{color:#555}
 .rid{font-family:monospace;white-space:nowrap}.refs,.source{font-size:11px;margin-top:4px}
 """
+CSS = _CSS  # the report's look, shared by the period report (compliance/history/render.py)
