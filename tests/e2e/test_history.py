@@ -213,3 +213,45 @@ def test_a_year_of_weekly_runs_and_its_period_report(tmp_path: Path) -> None:
     assert broken.returncode == 1
     assert "Record 14 (acme-analytics, 2026-03-02T06:17:00Z) does not match its own hash" in broken.stderr
     assert json.loads(base.with_suffix(".json").read_text(encoding="utf-8"))["chain"]["verified"] is False
+
+
+def _git(*args: str, cwd: Path) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
+
+
+def test_the_weekly_job_keeps_every_org_through_a_push_race(tmp_path: Path) -> None:
+    """Two writers push to the history branch at once: one wins, the other starts again; every record is kept."""
+    remote = tmp_path / "remote.git"
+    _git("init", "--quiet", "--bare", str(remote), cwd=tmp_path)
+    hook = remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\nsleep 2\n", encoding="utf-8")  # both writers reach the push before either lands
+    hook.chmod(0o755)
+    runs = []
+    for run, orgs in enumerate([("org-a", "org-b"), ("org-c",)]):
+        for org in orgs:
+            folder = tmp_path / f"run{run}" / f"copilot-token-compliance-{org}"
+            folder.mkdir(parents=True)
+            doc = {**_report(f"2026-01-05T06:1{run}:00Z"), "org": org}
+            (folder / "compliance.json").write_text(json.dumps(doc), encoding="utf-8")
+        runs.append(tmp_path / f"run{run}")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GH_"))}
+    env["PYTHON"] = sys.executable
+    script = str(REPO / "scripts" / "keep_history.sh")
+    procs = [
+        subprocess.Popen(["bash", script, str(remote), "compliance-history", str(r), f"{RUNS}{i}"], cwd=REPO, env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for i, r in enumerate(runs)
+    ]  # fmt: skip
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    assert any("push race (attempt 1)" in err for _, err in results), results
+    clone = tmp_path / "clone"
+    _git("clone", "--quiet", "--branch", "compliance-history", str(remote), str(clone), cwd=tmp_path)
+    records = [json.loads(line) for line in (clone / "history.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(r["org"] for r in records) == ["org-a", "org-b", "org-c"]
+    orgs_in_order = [r["org"] for r in records]
+    assert orgs_in_order.index("org-a") + 1 == orgs_in_order.index("org-b")  # one run's records stay together
+    verified = _history("verify", "--history", str(clone / "history.jsonl"), cwd=REPO)
+    assert verified.returncode == 0 and "verified: 3 records" in verified.stdout
+    assert verified.stdout.strip() in [out.strip() for out, _ in results]  # the last writer printed the head
+    assert len(_git("log", "--oneline", cwd=clone).splitlines()) == 2
