@@ -255,3 +255,36 @@ def test_the_weekly_job_keeps_every_org_through_a_push_race(tmp_path: Path) -> N
     assert verified.returncode == 0 and "verified: 3 records" in verified.stdout
     assert verified.stdout.strip() in [out.strip() for out, _ in results]  # the last writer printed the head
     assert len(_git("log", "--oneline", cwd=clone).splitlines()) == 2
+
+
+@pytest.mark.parametrize(
+    ("setup", "needle"),
+    [
+        ("broken", "does not verify, so nothing in it is trusted: Record 1"),
+        ("garbage", "Line 1 of the history"),
+        ("folder", "is a folder"),
+        ("symlink", "is not a regular file"),
+    ],
+)
+def test_a_bad_history_stops_the_suite_before_any_request(
+    run_suite: Any, tmp_path: Path, setup: str, needle: str
+) -> None:
+    """--history is input: a history that is malformed or does not verify is one sentence, exit 4, nothing sent."""
+    history = tmp_path / "history.jsonl"
+    if setup == "broken":
+        good = tmp_path / "r.json"
+        good.write_text(json.dumps(_report("2026-01-05T06:17:00Z")), encoding="utf-8")
+        assert _history("append", "--history", str(history), "--report", str(good), cwd=REPO).returncode == 0
+        history.write_text(history.read_text(encoding="utf-8").replace("COMPLIANT", "INCOMPLETE"), encoding="utf-8")
+    elif setup == "garbage":
+        history.write_text("not json\n", encoding="utf-8")
+    elif setup == "folder":
+        history.mkdir()
+    else:
+        history.symlink_to(tmp_path / "elsewhere.jsonl")
+    run = run_suite("compliant", "--history", str(history))
+    assert run.ret == 4, run.stdout[-2000:] + run.stderr[-2000:]
+    assert needle in run.stderr and "Traceback" not in run.stdout + run.stderr
+    assert not (run.out / "compliance.json").exists()
+    if setup in ("broken", "garbage"):
+        assert run.requests == []  # refused before the first GET
