@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -23,13 +24,16 @@ from compliance.history.period import period_facts
 from compliance.history.record import is_hash
 from compliance.history.render import period_html, period_markdown, verdict_line
 from compliance.history.store import HistoryBusy, load
+from compliance.inputs import writable_path
 from compliance.model import UsageError
 from compliance.report.document import write_json, write_text
+from compliance.report.files import ReportSet
 from compliance.report.pdf import write_pdf
 
 __all__ = ["main"]
 
 FORMATS = ("json", "md", "html", "pdf")
+ORG = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 
 
 def _date(text: str, flag: str) -> dt.date:
@@ -72,15 +76,17 @@ def _report(args: argparse.Namespace) -> int:
     since, until = _date(args.since, "--since"), _date(args.until, "--until")
     if until < since:
         raise UsageError(f"--until {until} is before --since {since}; give the period's first day, then its last.")
+    if not ORG.fullmatch(args.org):
+        raise UsageError(f"--org {args.org!r} is not a valid GitHub organization name.")
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown or not formats:
         raise UsageError(f"--format {args.format!r} names {unknown or 'nothing'}; choose from {', '.join(FORMATS)}.")
     if not 0 <= args.warning_days <= 365:
         raise UsageError(f"--warning-days must be between 0 and 365, not {args.warning_days}.")
+    out = Path(args.out)
     checked = load(Path(args.history))
     facts = period_facts(checked, args.org, since, until, dt.datetime.now(dt.UTC), args.warning_days)
-    out, base = Path(args.out), f"period-{args.org}-{since}-{until}"
     html = period_html(facts)
     writers = {
         "json": lambda p: write_json(facts, p),
@@ -88,11 +94,19 @@ def _report(args: argparse.Namespace) -> int:
         "html": lambda p: write_text(html, p),
         "pdf": lambda p: write_pdf(html, p),
     }
-    for fmt in formats:
-        path = out / f"{base}.{fmt}"
-        out.mkdir(parents=True, exist_ok=True)
-        writers[fmt](path)
-        print(f"wrote {path}")
+    files = ReportSet()  # every format staged beside its path, then all moved into place, or none
+    try:
+        for fmt in formats:
+            final = writable_path(out / f"period-{args.org}-{since}-{until}.{fmt}", "--out")
+            writers[fmt](files.stage(final))
+        if not files.publish():
+            raise UsageError(f"The period report could not be written under {out}.")
+        for final in files.finals:
+            print(f"wrote {final}")
+    except OSError as exc:
+        raise UsageError(f"The period report cannot be written under {out}: {exc.strerror or exc}.") from None
+    finally:
+        files.discard()
     print(verdict_line(facts))
     if checked.broken is not None:
         print(f"BROKEN: {checked.broken.sentence}", file=sys.stderr)

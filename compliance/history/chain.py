@@ -123,8 +123,8 @@ def link(record: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, A
     return placed
 
 
-def check_chain(records: list[dict[str, Any]], expected: Head | None) -> Break | None:
-    """The first break in schema-valid records (hash, seq, prev, the head), or None when the chain holds."""
+def check_chain(records: list[dict[str, Any]], expected: Head | None, anchor: str = "its head file") -> Break | None:
+    """The first break in schema-valid records (hash, seq, prev, the head `anchor` names), or None when it holds."""
     previous: dict[str, Any] | None = None
     for line, record in enumerate(records, 1):
         name = f"Record {line} ({record['org']}, {record['at']})"
@@ -150,7 +150,7 @@ def check_chain(records: list[dict[str, Any]], expected: Head | None) -> Break |
             last = len(records)
             return Break(
                 last,
-                f"The history ends at record {last} ({actual.describe()}), but its head says "
+                f"The history ends at record {last} ({actual.describe()}), but {anchor} says "
                 f"{expected.describe()}: records were removed from the end, or the head is stale.",
             )
     return None

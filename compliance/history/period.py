@@ -12,6 +12,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
+from compliance import __version__
 from compliance.history.record import parse_time, stamp
 from compliance.history.store import Checked
 
@@ -137,6 +138,7 @@ def period_facts(
     broken = checked.broken
     return {
         "schema_version": PERIOD_SCHEMA_VERSION,
+        "suite_version": __version__,
         "org": org,
         "since": since.isoformat(),
         "until": until.isoformat(),

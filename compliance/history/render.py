@@ -99,13 +99,19 @@ def period_markdown(f: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _run_text(run: dict[str, Any]) -> str:
+    """A run as a phrase: when, the overall verdict, and a replay said as such."""
+    replay = " (replay of a recording made then)" if run["mode"] == "replay" else ""
+    return f"{run['at'][:16].replace('T', ' ')} {run['overall']}{replay}"
+
+
 def _md_run(run: dict[str, Any]) -> str:
-    text = f"{run['at'][:16].replace('T', ' ')} {run['overall']}"
+    text = _run_text(run)
     return f"[{md_text(text)}]({md_text(run['run_url'])})" if run["run_url"] else md_text(text)
 
 
 def _html_run(run: dict[str, Any]) -> str:
-    text = _e(f"{run['at'][:16].replace('T', ' ')} {run['overall']}")
+    text = _e(_run_text(run))
     return f'<a href="{_e(run["run_url"])}">{text}</a>' if run["run_url"] else text
 
 

@@ -101,7 +101,7 @@ def _checked(raw: bytes, path: Path, expect: Head | None) -> Checked:
     head = Head(len(records), records[-1]["hash"] if records else None)
     broken = check_chain(records, stored)
     if broken is None and expect is not None:
-        broken = check_chain(records, expect)  # an anchor kept apart from the history
+        broken = check_chain(records, expect, "the head kept apart (--expect-head, --expect-records)")
     if broken is None and stored is None and records:
         broken = Break(len(records), f"The history has {len(records)} records but no head file {head_path(path)}.")
     return Checked(records, head, broken)
@@ -113,7 +113,9 @@ def _write_head(path: Path, head: Head) -> None:
         fh.write(text)
         fh.flush()
         os.fsync(fh.fileno())
-    os.chmod(fh.name, 0o644)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(fh.name, 0o666 & ~umask)  # as any new file under the umask (mkstemp alone would force 0600)
     os.replace(fh.name, head_path(path))
 
 

@@ -116,7 +116,7 @@ def _forge_all(records: list[dict[str, Any]]) -> None:
 TAMPERING = {
     "edit": (_edit, "Record 2 (acme-analytics, 2026-01-12T06:17:00Z) does not match its own hash"),
     "forged hash": (_forge, "Record 3 (acme-analytics, 2026-01-19T06:17:00Z) names sha256:"),
-    "forged last record": (_forge_last, "but its head says 4 records, head sha256:"),
+    "forged last record": (_forge_last, "but its head file says 4 records, head sha256:"),
     "delete": (lambda r: r.pop(1), "Record 2 (acme-analytics, 2026-01-19T06:17:00Z) carries sequence number 2, not 1"),
     "delete first": (lambda r: r.pop(0), "Record 1 (acme-analytics, 2026-01-12T06:17:00Z) carries sequence number 1"),
     "reorder": (lambda r: r.insert(1, r.pop(2)), "Record 2 (acme-analytics, 2026-01-19T06:17:00Z) carries sequence"),
@@ -166,7 +166,10 @@ def test_a_whole_rewritten_chain_needs_an_anchor_kept_elsewhere(
     head_path(history).write_text(json.dumps({"v": 1, "records": 4, "head": records[-1]["hash"]}), encoding="utf-8")
     assert verify(history, capsys)[0] == 0
     code, text = verify(history, capsys, "--expect-head", expected)
-    assert code == 1 and "but its head says 4 records, head " + expected in text
+    assert (
+        code == 1
+        and "but the head kept apart (--expect-head, --expect-records) says 4 records, head " + expected in text
+    )
 
 
 def test_a_missing_head_is_a_break(history: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -264,3 +267,56 @@ def test_remembered_creation_follows_the_token(tmp_path: Path) -> None:
     assert [(m.created_at, m.seq) for m in found] == [(dt.datetime(2025, 12, 20, 10, tzinfo=dt.UTC), 0)]
     assert recall(checked.records, "other-org", "sha256:1a2b3c4d") == ()
     assert recall(checked.records, ORG, None) == ()
+
+
+def _period(tmp_path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, dict[str, Any]]:
+    out = tmp_path / "period"
+    code = main(["report", "--history", str(tmp_path / "history.jsonl"), "--out", str(out), "--format", "json", *args])
+    text = capsys.readouterr()
+    found = list(out.glob("*.json"))
+    return code, text.out + text.err, json.loads(found[0].read_text(encoding="utf-8")) if found else {}
+
+
+def test_a_period_that_starts_inside_a_failure_and_ends_in_an_open_week(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A failure before the period is said as such; this week, not over yet and without a run, is not missed."""
+    append(tmp_path, report("2026-01-05T06:17:00Z", "NOT COMPLIANT"))
+    append(tmp_path, report("2026-01-12T06:17:00Z", "INCOMPLETE"))
+    append(tmp_path, report("2026-01-19T06:17:00Z", created_at="2025-12-01T00:00:00Z"))
+    today = dt.datetime.now(dt.UTC).date()
+    code, text, f = _period(tmp_path, capsys, "--org", ORG, "--since", "2026-01-12", "--until", today.isoformat())
+    assert code == 0, text
+    assert f["weeks"][0] == {**f["weeks"][0], "week": "2026-01-12", "status": "incomplete"}
+    assert f["weeks"][-1]["status"] == "open" and f["runs_expected"] == len(f["weeks"]) - 1
+    assert f["incidents"][0]["before_period"] is True
+    assert f["incidents"][0]["failed"]["at"] == "2026-01-05T06:17:00Z"
+    assert f["recovery"]["at"] == "2026-01-19T06:17:00Z"
+    assert f["tokens"][0]["lifetime_days"] == 365 and f["rotation"]["rotate_by"] == "2026-11-01T00:00:00Z"
+    assert f["runs_made"] == 2 and f["weeks_compliant"] == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "sentence"),
+    [
+        (["--org", "../../etc", "--since", "2026-01-01", "--until", "2026-02-01"], "not a valid GitHub organization"),
+        (["--org", ORG, "--since", "2026-02-01", "--until", "2026-01-01"], "is before --since"),
+        (["--org", ORG, "--since", "January", "--until", "2026-01-01"], "is not a date"),
+        (["--org", ORG, "--since", "2026-01-01", "--until", "2026-02-01", "--format", "docx"], "names ['docx']"),
+        (["--org", ORG, "--since", "2026-01-01", "--until", "2026-02-01", "--warning-days", "-1"], "--warning-days"),
+    ],
+)
+def test_bad_period_options_are_one_sentence(
+    history: Path, capsys: pytest.CaptureFixture[str], args: list[str], sentence: str
+) -> None:
+    code, text, _ = _period(history.parent, capsys, *args)
+    assert code == 4 and sentence in text and text.startswith("error: ")
+    assert not (history.parent / "period").exists()
+
+
+def test_an_unwritable_period_folder_writes_nothing(history: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (history.parent / "period").write_text("a file where the folder should be", encoding="utf-8")
+    code = main(["report", "--history", str(history), "--org", ORG, "--since", "2026-01-01", "--until", "2026-02-01",
+                 "--out", str(history.parent / "period" / "x")])  # fmt: skip
+    text = capsys.readouterr().err
+    assert code == 4 and text.startswith("error: ") and "cannot be written" in text
