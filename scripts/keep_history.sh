@@ -27,9 +27,10 @@ for attempt in 1 2 3 4 5; do
     git -C "$repo" checkout --quiet --orphan "$branch"
     git -C "$repo" remote add origin "$remote"
   fi
-  for report in "${found[@]}"; do
-    "$python" -m compliance.history append --history "$repo/history.jsonl" --report "$report" ${run_url:+--run-url "$run_url"} >&2
-  done
+  args=()
+  for report in "${found[@]}"; do args+=(--report "$report"); done
+  # one append for every org: one lock, one verification of the history, the records in one write
+  "$python" -m compliance.history append --history "$repo/history.jsonl" "${args[@]}" ${run_url:+--run-url "$run_url"} >&2
   head=$("$python" -m compliance.history verify --history "$repo/history.jsonl")
   git -C "$repo" add history.jsonl history.jsonl.head
   git -C "$repo" -c user.name=copilot-token-compliance -c user.email=copilot-token-compliance@users.noreply.github.com \

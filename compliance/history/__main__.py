@@ -1,7 +1,7 @@
 """The history's commands: append a run's record, verify the chain, write the period report for an org.
 
 Usage:
-  python -m compliance.history append --history FILE --report reports/compliance.json [--run-url URL]
+  python -m compliance.history append --history FILE --report reports/compliance.json [--report ...] [--run-url URL]
   python -m compliance.history verify --history FILE [--expect-head sha256:...] [--expect-records N]
   python -m compliance.history report --history FILE --org ORG --since YYYY-MM-DD --until YYYY-MM-DD [--out DIR]
 
@@ -44,11 +44,12 @@ def _date(text: str, flag: str) -> dt.date:
 
 
 def _append(args: argparse.Namespace) -> int:
-    placed = keep_run(Path(args.history), Path(args.report), args.run_url or actions_run_url(os.environ))
-    print(
-        f"appended record {placed['seq']} for {placed['org']} ({placed['at']}, {placed['overall']}); "
-        f"head {placed['hash']}"
-    )
+    reports = [Path(r) for r in args.report]
+    for placed in keep_run(Path(args.history), reports, args.run_url or actions_run_url(os.environ)):
+        print(
+            f"appended record {placed['seq']} for {placed['org']} ({placed['at']}, {placed['overall']}); "
+            f"head {placed['hash']}"
+        )
     return 0
 
 
@@ -121,7 +122,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     append = sub.add_parser("append", help="append the record of a run's JSON report")
     append.add_argument("--history", required=True, help="the history file (JSON Lines; created when absent)")
-    append.add_argument("--report", required=True, help="the JSON report the run wrote (--compliance-json)")
+    append.add_argument(
+        "--report", required=True, action="append", help="a JSON report a run wrote (--compliance-json); repeatable"
+    )
     append.add_argument("--run-url", help="the run's address (default: the GitHub Actions run, when in one)")
     verify = sub.add_parser("verify", help="verify every record, the chain and its head")
     verify.add_argument("--history", required=True)

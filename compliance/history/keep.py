@@ -25,15 +25,15 @@ def actions_run_url(environ: Mapping[str, str]) -> str | None:
     return f"{server.rstrip('/')}/{repo}/actions/runs/{run}"
 
 
-def keep_run(history: Path, report: Path, run_url: str | None) -> dict[str, Any]:
-    """Append the record of the report at `report` to `history`; the placed record (with seq and hash)."""
-    return append(history, record_of(read_report(report), run_url))
+def keep_run(history: Path, reports: list[Path], run_url: str | None) -> list[dict[str, Any]]:
+    """Append the records of the reports (each read and checked first) to `history`; the placed records."""
+    return append(history, [record_of(read_report(report), run_url) for report in reports])
 
 
 def keep_after_run(history: Path, report: Path, environ: Mapping[str, str]) -> tuple[bool, str]:
     """The suite's own append (--history): whether it was kept, and one line for the terminal either way."""
     try:
-        placed = keep_run(history, report, actions_run_url(environ))
+        placed = keep_run(history, [report], actions_run_url(environ))[0]
     except (UsageError, HistoryBusy) as exc:
         return False, f"--history: this run was NOT kept in {history}: {exc}"
     return True, f"--history: kept as record {placed['seq']} of {history} (head {placed['hash']})"

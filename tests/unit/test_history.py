@@ -320,3 +320,19 @@ def test_an_unwritable_period_folder_writes_nothing(history: Path, capsys: pytes
                  "--out", str(history.parent / "period" / "x")])  # fmt: skip
     text = capsys.readouterr().err
     assert code == 4 and text.startswith("error: ") and "cannot be written" in text
+
+
+def test_one_append_keeps_several_reports_in_order(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A weekly run's orgs in one append: one lock, one verification, the records in the order given."""
+    paths = []
+    for i, org in enumerate(["org-b", "org-a"]):
+        path = tmp_path / f"{org}.json"
+        path.write_text(json.dumps({**report(f"2026-01-05T06:1{i}:00Z"), "org": org}), encoding="utf-8")
+        paths += ["--report", str(path)]
+    assert main(["append", "--history", str(tmp_path / "h.jsonl"), *paths]) == 0
+    assert [r["org"] for r in lines(tmp_path / "h.jsonl")] == ["org-b", "org-a"]
+    assert capsys.readouterr().out.count("appended record") == 2
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}", encoding="utf-8")
+    assert main(["append", "--history", str(tmp_path / "h.jsonl"), *paths, "--report", str(bad)]) == 4
+    assert len(lines(tmp_path / "h.jsonl")) == 2  # one bad report: none of this call's records is kept
