@@ -19,6 +19,10 @@ _STATUS_CSS = {
 }
 
 
+# On paper (the PDF): landscape A4, so the wide tables fit the page without their on-screen scroll box
+_PRINT = "@page{size:A4 landscape;margin:12mm}@media print{#compliance-summary .wide{overflow:visible}}"
+
+
 def _e(text: object) -> str:
     return _escape(one_line(str(text)))
 
@@ -147,7 +151,8 @@ def period_html(f: dict[str, Any]) -> str:
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
         'content="width=device-width, initial-scale=1">'
-        f"<title>Copilot token compliance over the period: {_e(f['org'])}</title><style>{CSS}</style></head><body>"
+        f"<title>Copilot token compliance over the period: {_e(f['org'])}</title>"
+        f"<style>{CSS}{_PRINT}</style></head><body>"
         f'<section id="compliance-summary"><h1>Copilot token compliance over the period: {_e(f["org"])}</h1>'
         f'<div class="banner {banner}"><strong>{_e(verdict_line(f))}</strong></div>'
         f'<h2>Period</h2><div class="wide"><table class="facts">{facts}</table></div>'
