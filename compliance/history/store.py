@@ -60,15 +60,30 @@ def _records(raw: bytes, path: Path) -> list[dict[str, Any]]:
         if len(line) > LINE_LIMIT:
             raise UsageError(f"Line {number} of the history {path} is longer than {LINE_LIMIT // 1024} KiB.")
         try:
-            data = json.loads(line)
+            data = json.loads(line, object_pairs_hook=_unique, parse_float=_refuse, parse_constant=_refuse)
         except (ValueError, RecursionError):
-            raise UsageError(f"Line {number} of the history {path} is not a JSON record.") from None
+            raise UsageError(
+                f"Line {number} of the history {path} is not a JSON record (or repeats a key, or holds a fraction)."
+            ) from None
         error = next(iter(validator.iter_errors(data)), None)
         if error is not None:
             where = "/".join(str(p) for p in error.absolute_path) or "the record"
             raise UsageError(f"Line {number} of the history {path} is not a history record at {where}.")
         out.append(data)
     return out
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are all different: a repeated key would show one value to a reader, another to JSON."""
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError("a key is repeated")
+    return dict(pairs)
+
+
+def _refuse(text: str) -> Any:
+    """A record holds no fraction, NaN or infinity: its numbers are whole, so one value has one canonical form."""
+    raise ValueError(f"{text} is not a whole number")
 
 
 def _read_head(path: Path) -> Head | None:

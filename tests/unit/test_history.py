@@ -184,6 +184,8 @@ def _deep(n: int) -> str:
 
 HOSTILE: dict[str, tuple[Any, str]] = {
     "not json": (b"hello\n", "Line 1 of the history"),
+    "repeated key": (None, "repeats a key"),
+    "fraction": (None, "holds a fraction"),
     "deep nesting": (_deep(100_000).encode(), "Line 1 of the history"),
     "extra field": (None, "is not a history record"),
     "wrong type": (None, "is not a history record at seq"),
@@ -211,6 +213,12 @@ def test_hostile_histories_end_with_one_sentence_and_exit_4(
     elif kind == "wrong type":
         records[2]["seq"] = "2"
         write(history, records)
+    elif kind == "repeated key":
+        history.write_text(
+            history.read_text(encoding="utf-8").replace('"overall":', '"overall":"COMPLIANT","overall":', 1)
+        )
+    elif kind == "fraction":
+        history.write_text(history.read_text(encoding="utf-8").replace('"seq":1,', '"seq":1.0,', 1))
     elif kind == "torn line":
         history.write_bytes(history.read_bytes()[:-10])
     elif kind == "too large":
