@@ -53,6 +53,7 @@ class RunOptions:
     attestations: Path | None = None
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT
     require_proof: bool = False
+    history: Path | None = None
     compliance_pdf: Path | None = None
     compliance_oscal: Path | None = None
 
@@ -232,6 +233,7 @@ def resolve(raw: Mapping[str, object], environ: Mapping[str, str]) -> RunOptions
         require_proof=bool(raw.get("require_proof")),
         compliance_pdf=_optional_output(raw.get("compliance_pdf"), "--compliance-pdf"),
         compliance_oscal=_optional_output(raw.get("compliance_oscal"), "--compliance-oscal"),
+        history=writable_path(raw["history"], "--history") if raw.get("history") else None,
     )
 
 

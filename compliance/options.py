@@ -138,6 +138,12 @@ OPTIONS: tuple[Option, ...] = (
         kind=float,
         metavar="SECONDS",
     ),
+    Option(
+        "--history",
+        "the run history (JSON Lines, hash-chained): verified and read for remembered facts (a token's creation "
+        "time) before the run, and this run's record appended after it",
+        metavar="FILE",
+    ),
 )
 _BY_DEST = {o.dest: o for o in OPTIONS}
 DEFAULT_REQUEST_TIMEOUT: float = _BY_DEST["request_timeout"].default

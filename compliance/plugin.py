@@ -14,6 +14,7 @@ from compliance.catalogue import ProfileError
 from compliance.checks.evaluate import Finding
 from compliance.checks.registry import REGISTRY
 from compliance.evidence import Failure
+from compliance.history.keep import keep_after_run
 from compliance.inputs import RunOptions, refuse_token_arguments, resolve, separate_paths, writable_path
 from compliance.model import UsageError, Word
 from compliance.options import OPTIONS
@@ -40,6 +41,7 @@ GENERATED = pytest.StashKey[dt.datetime]()
 WORDS = pytest.StashKey[dict[str, Word]]()  # test node id -> verdict word, for the terminal's status letters
 RAN = pytest.StashKey[set[str]]()  # requirement ids that ran as tests
 REPORTS = pytest.StashKey[ReportSet]()
+KEPT = pytest.StashKey[str]()  # what --history did with this run, for the terminal summary
 DEFAULT_HTML = "reports/compliance.html"
 
 
@@ -128,7 +130,7 @@ def _outputs(config: pytest.Config, opts: RunOptions, html: bool) -> dict[str, P
     profile = Path(opts.profile) if opts.profile.endswith(".toml") else None
     token_file = Path(str(config.option.token_file)) if config.option.token_file else None
     inputs = {"--cassette": opts.cassette, "--attestations": opts.attestations, "--token-file": token_file}
-    separate_paths(outputs, {**inputs, "--profile": profile})
+    separate_paths(outputs, {**inputs, "--profile": profile, "--history": opts.history})
     return outputs
 
 
@@ -242,13 +244,14 @@ def pytest_sessionfinish(session: pytest.Session) -> Generator[None]:
     try:
         return (yield)
     finally:
-        hooks = config.pluginmanager.get_plugin("compliance-html")
-        if isinstance(hooks, HtmlHooks):
-            hooks.lead_with_answer()  # pytest-html has written its page: ours leads it
+        HtmlHooks.finish(config.pluginmanager.get_plugin("compliance-html"))  # pytest-html's page: ours leads it
         session.exitstatus = _exit_code(assessment, opts, session.exitstatus)
         staged = {reports.staging(final): final for final in reports.finals}
         if session.exitstatus != pytest.ExitCode.INTERRUPTED and reports.publish():
             name_final_paths(config.pluginmanager.get_plugins(), staged)  # their terminal lines name the reports
+            if opts.history is not None:
+                kept, config.stash[KEPT] = keep_after_run(opts.history, opts.compliance_json, os.environ)
+                session.exitstatus = session.exitstatus if kept else pytest.ExitCode.USAGE_ERROR
         else:
             reports.discard()
 
@@ -263,4 +266,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     skipped = [f.requirement.id for f in assessment.findings if f.requirement.id not in config.stash[RAN]]
     terminal.summary(terminalreporter, assessment, paths, config.get_terminal_writer().fullwidth)
     html_note = html.layout_problem if isinstance(html, HtmlHooks) else terminal.NO_HTML
-    terminal.closing_lines(terminalreporter, assessment, skipped, opts.require_proof, html_note)
+    kept = config.stash.get(KEPT, None)
+    terminal.closing_lines(terminalreporter, assessment, skipped, opts.require_proof, html_note, kept)

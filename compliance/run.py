@@ -9,6 +9,7 @@ import contextlib
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Any
 
 from compliance import __version__
 from compliance.attestations import load_attestations
@@ -19,6 +20,8 @@ from compliance.gather.client import ATTEMPTS, GitHub
 from compliance.gather.collect import collect
 from compliance.gather.guard import guard_process
 from compliance.gather.recorder import recording, replaying
+from compliance.history.memory import recall
+from compliance.history.store import load
 from compliance.inputs import RunOptions
 from compliance.model import Mode, Target, UsageError
 from compliance.profiles import Profile
@@ -35,6 +38,7 @@ def assess(opts: RunOptions, profile: Profile) -> Assessment:
     meta = load_recording(replay_source(opts)) if opts.mode is Mode.REPLAY else None
     if opts.mode is Mode.RECORD:
         check_writable(opts.cassette or default_cassette(opts.target.org, dt.datetime.now(dt.UTC)))
+    history = _history(opts, meta is not None and meta.demo)
     today = meta.recorded_at.date() if meta else dt.datetime.now(dt.UTC).date()
     statements, warnings = (
         ([], [])
@@ -51,7 +55,8 @@ def assess(opts: RunOptions, profile: Profile) -> Assessment:
         evidence, recorded_at = _live(opts, profile)
         settings, fingerprint, demo = opts.settings, opts.token.fingerprint, False
         hashed = opts.token.hashed_token
-    evaluation = evaluate(evidence, profile, settings, statements)
+    remembered = recall(history, evidence.target.org, fingerprint)
+    evaluation = evaluate(evidence, profile, settings, statements, remembered)
     return Assessment(
         profile=profile,
         mode=opts.mode,
@@ -64,6 +69,22 @@ def assess(opts: RunOptions, profile: Profile) -> Assessment:
         demo=demo,
         notes=(*_reach_notes(evidence), *warnings, *evaluation.notes),
     )
+
+
+def _history(opts: RunOptions, demo: bool) -> list[dict[str, Any]]:
+    """The records of --history, read before any request is sent; a history that does not verify is bad input."""
+    if opts.history is None:
+        return []
+    if demo:
+        raise UsageError("--history keeps an org's runs, and this run replays the bundled demo; pass --org ORG.")
+    if not opts.history.exists():
+        return []  # the first run starts the history
+    checked = load(opts.history)
+    if checked.broken is not None:
+        raise UsageError(
+            f"--history {opts.history} does not verify, so nothing in it is trusted: {checked.broken.sentence}"
+        )
+    return checked.records
 
 
 def _reach_notes(evidence: Evidence) -> tuple[str, ...]:

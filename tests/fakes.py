@@ -53,13 +53,18 @@ class FakeGitHubIssues(_Fake):
         self.token, self.status = token, status
         self.issues: dict[int, dict[str, Any]] = {}
         self.comments: dict[int, list[str]] = {}
+        self.dispatches: list[tuple[str, dict[str, Any]]] = []  # (workflow file, body) of each workflow_dispatch
 
     def handle(self, request: Request) -> Response:
-        """Serve /repos/{owner}/{repo}/issues[...]."""
+        """Serve /repos/{owner}/{repo}/issues[...] and workflow_dispatch (.../actions/workflows/{file}/dispatches)."""
         if request.headers.get("Authorization") != f"Bearer {self.token}":
             return self.json(401, {"message": "Bad credentials"})
         if self.status:
             return self.json(self.status, {"message": "forced"})
+        dispatch = re.fullmatch(r"/repos/[^/]+/[^/]+/actions/workflows/([^/]+)/dispatches", request.path)
+        if dispatch and request.method == "POST":
+            self.dispatches.append((dispatch[1], json.loads(request.get_data())))
+            return Response(status=204)
         m = re.fullmatch(r"/repos/[^/]+/[^/]+/issues(?:/(\d+))?(/comments)?", request.path)
         if m is None:
             return self.json(404, {"message": "Not Found"})

@@ -38,6 +38,11 @@ FLOORS: dict[str, int] = {
     # the publishing side stands apart: it reads finished reports and never imports the checks
     "compliance.publish": 9,
     "compliance.scheduled": 9,
+    # the run history: records, chain, store and remembered facts low enough for run.py and the checks to read;
+    # the period report's rendering over the report's look, and the history's commands, above everything
+    "compliance.history": 2,
+    "compliance.history.render": 8,
+    "compliance.history.__main__": 9,
 }
 HEAVY = ("httpx", "stamina", "vcr", "compliance.gather")
 

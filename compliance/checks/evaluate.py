@@ -12,8 +12,10 @@ from compliance.checks.context import Context
 from compliance.checks.facts import Facts, derive
 from compliance.checks.fixes import fix_text, link_caveat, token_link
 from compliance.checks.org_record import record_disagreement
+from compliance.checks.recall import lifetime_from_history
 from compliance.checks.registry import REGISTRY, Row
 from compliance.evidence import Evidence
+from compliance.history.memory import Remembered
 from compliance.model import Level, Settings, Source, Verdict, Word
 from compliance.profiles import Profile
 
@@ -53,10 +55,14 @@ def evaluate(
     profile: Profile,
     settings: Settings,
     attestations: Sequence[Attestation] = (),
+    remembered: Sequence[Remembered] = (),
 ) -> Evaluation:
-    """A verdict for every requirement: token, then record, then attestations; a `should` that fails warns."""
+    """A verdict for every requirement: token, record, remembered facts, attestations; a `should` that fails warns."""
     ctx = Context(evidence, profile, settings, derive(evidence, profile.token_name))
     verdicts = {req.id: _decide(REGISTRY[req.id], ctx) for req in profile.requirements}
+    if verdicts.get("LIFETIME-MAX", Verdict(Word.PASS, "")).word is Word.UNVERIFIED:  # only what nothing else proved
+        recalled = lifetime_from_history(ctx, remembered)
+        verdicts["LIFETIME-MAX"] = recalled or verdicts["LIFETIME-MAX"]
     levels = {req.id: req.level for req in profile.requirements}
     cause = ctx.facts.headline.cause if ctx.facts.headline else ""
     verdicts, notes = _attest(verdicts, attestations, evidence.now.date(), levels)

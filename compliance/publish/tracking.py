@@ -47,6 +47,8 @@ def _body(state: str, summary: str, run_url: str) -> str:
         "compliant": "The token is compliant again.",
     }[state]
     run = f"\n\nReports of this run: {run_url}" if run_url else ""
+    if state != "compliant":  # .github/workflows/recheck.yml answers this comment
+        run += "\n\nAfter a fix, an org owner or member can comment `/recheck` here to check again at once."
     return f"{heading}{run}\n\n{summary}".strip()
 
 

@@ -34,6 +34,7 @@ def to_json(a: Assessment, generated_at: dt.datetime) -> dict[str, Any]:
             "fingerprint": a.fingerprint,
             "hashed_token": a.hashed_token,
             "audit_log_url": a.audit_log,
+            "created_at": _created_at(a),
         },
         "run": _run(a),
         "recorded_at": iso(a.recorded_at) if a.recorded_at else None,
@@ -91,6 +92,13 @@ def _run(a: Assessment) -> dict[str, Any] | None:
         "api_url": p.api_url,
         "started_at": iso(p.started_at),
     }
+
+
+def _created_at(a: Assessment) -> str | None:
+    """The token's creation time, when the org's record showed it (a later run can no longer see it once approved)."""
+    record = a.evaluation.facts.record
+    created = record.timestamp("created_at") if record is not None and record.found else None
+    return iso(created) if created else None
 
 
 def write_text(text: str, path: Path) -> None:

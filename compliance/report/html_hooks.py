@@ -52,6 +52,12 @@ class HtmlHooks:
         self.page = page  # pytest-html's staging file
         self.layout_problem: str | None = None
 
+    @staticmethod
+    def finish(hooks: object) -> None:
+        """Once pytest-html has written its page, make ours lead it (when these hooks are registered)."""
+        if isinstance(hooks, HtmlHooks):
+            hooks.lead_with_answer()
+
     def lead_with_answer(self) -> None:
         """Rearrange pytest-html's written page: ours first; if its layout is unknown, our standalone page instead."""
         if not self.page.is_file() or self.page.stat().st_size == 0:

@@ -97,12 +97,16 @@ def summary(tr: Writer, a: Assessment, paths: list[str], width: int = 80) -> Non
 NO_HTML = "no HTML report: pytest-html is not active (-p no:html or not installed)"
 
 
-def closing_lines(tr: Writer, a: Assessment, not_run: list[str], require_proof: bool, html_note: str | None) -> None:
-    """After the table: requirements not run as tests, the --require-proof rule, and the HTML report's state."""
+def closing_lines(
+    tr: Writer, a: Assessment, not_run: list[str], require_proof: bool, html_note: str | None, kept: str | None = None
+) -> None:
+    """After the table: tests not run, the --require-proof rule, what --history kept, the HTML report's state."""
     if not_run:
         tr.line("not run as tests: " + ", ".join(not_run) + " (the verdict and exit code count them)")
     if require_proof and a.overall.word == "INCOMPLETE":
         tr.line("--require-proof: INCOMPLETE fails the run (exit code 1)", yellow=True)
+    if kept:
+        tr.line(kept)
     if html_note == NO_HTML:
         tr.line(html_note)
     elif html_note:

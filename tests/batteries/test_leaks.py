@@ -150,6 +150,31 @@ def test_no_leak_when_writing_the_report_fails(run_suite: Runner, pytester: pyte
     _assert_clean(_everything(pytester.path, run.stdout, run.stderr))
 
 
+def test_no_leak_in_the_history_or_the_period_report(run_suite: Runner, pytester: pytest.Pytester) -> None:
+    """--history at maximum verbosity, recorded with the App token then replayed, and the period report: no token."""
+    pytester.makepyfile(debuglogging=DEBUG_LOGGING)
+    root = pytester.path
+    history, cassette = root / "history" / "history.jsonl", root / "recorded.yaml"
+    recorded = run_suite("pending-approval", "--mode", "record", "--cassette", str(cassette), "--history", str(history),
+                         *_loudest(root, "record"), out_name="record", app=True)  # fmt: skip
+    replayed = run_suite("pending-approval", "--mode", "replay", "--cassette", str(cassette), "--history",
+                         str(history), *_loudest(root, "replay"), out_name="replay")  # fmt: skip
+    for run in (recorded, replayed):
+        assert run.ret == 1 and "--history: kept as record" in run.stdout, run.stdout[-3000:] + run.stderr[-3000:]
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    outputs = [run.stdout + run.stderr for run in (recorded, replayed)]
+    for command in (["verify", "--history", str(history)],
+                    ["report", "--history", str(history), "--org", ORG, "--since", today, "--until", today,
+                     "--out", str(root / "period")]):  # fmt: skip
+        env = {**os.environ, "GITHUB_TOKEN": CANARY, "APP_TOKEN": APP_CANARY}
+        proc = subprocess.run([sys.executable, "-m", "compliance.history", *command], cwd=root, env=env,
+                              capture_output=True, text=True, check=False)  # fmt: skip
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        outputs.append(proc.stdout + proc.stderr)
+    assert len(list((root / "period").glob("period-*.*"))) == 4
+    _assert_clean(_everything(root, *outputs))
+
+
 def test_canary_is_findable(tmp_path: Path) -> None:
     """The search itself works: a planted canary in a file and in output is found in every form."""
     from tests.support import leak_forms

@@ -141,7 +141,8 @@ class GitHubSimulator:
         self.token = token
         self.app_token = app_token
         lifetime = scenario["token"]["lifetime_days"]
-        self._now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        clock = scenario.get("now")  # an ISO time the simulator takes as now (tests of a past year), else the real time
+        self._now = (dt.datetime.fromisoformat(clock) if clock else dt.datetime.now(dt.UTC)).replace(microsecond=0)
         self._expires = (
             None if lifetime is None else self._now + dt.timedelta(days=lifetime - scenario["token"]["age_days"])
         )
