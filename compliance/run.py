@@ -55,7 +55,7 @@ def assess(opts: RunOptions, profile: Profile) -> Assessment:
         evidence, recorded_at = _live(opts, profile)
         settings, fingerprint, demo = opts.settings, opts.token.fingerprint, False
         hashed = opts.token.hashed_token
-    remembered = recall(history, evidence.target.org, fingerprint)
+    remembered = recall(history, evidence.target.org, fingerprint, hashed)
     evaluation = evaluate(evidence, profile, settings, statements, remembered)
     return Assessment(
         profile=profile,

@@ -38,8 +38,10 @@ class Remembered:
         )
 
 
-def recall(records: Iterable[dict[str, Any]], org: str, fingerprint: str | None) -> tuple[Remembered, ...]:
-    """The creation times the history keeps for this org's token (by fingerprint), newest first."""
+def recall(
+    records: Iterable[dict[str, Any]], org: str, fingerprint: str | None, hashed_token: str | None = None
+) -> tuple[Remembered, ...]:
+    """Kept creation times of the org's token, newest first: by fingerprint, and by hashed_token where both know it."""
     if not fingerprint:
         return ()
     found: list[Remembered] = []
@@ -48,6 +50,8 @@ def recall(records: Iterable[dict[str, Any]], org: str, fingerprint: str | None)
         created = parse_time(token.get("created_at"))
         if r["org"].lower() != org.lower() or token.get("fingerprint") != fingerprint or created is None:
             continue
+        if hashed_token and token.get("hashed_token") and token["hashed_token"] != hashed_token:
+            continue  # the same 8-hex fingerprint, another token
         seen = parse_time(r["at"])
         assert seen is not None  # the record schema fixes its format
         expires = parse_time(token.get("expires_at"))

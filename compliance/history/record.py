@@ -151,13 +151,13 @@ def record_of(report: dict[str, Any], run_url: str | None = None) -> dict[str, A
         "org": report["org"],
         "host": urlsplit(report["api_url"]).hostname or report["api_url"][:200],
         "profile": report["profile"],
-        "profile_hash": run.get("profile_hash"),
+        "profile_hash": run.get("profile_sha256") or run.get("profile_hash"),
         "suite_version": run.get("suite_version") or __version__,  # older reports: the suite that appends
         "commit": run.get("commit"),
         "mode": report["mode"],
         "overall": report["overall"],
         "cause": headline.get("cause") or None,
-        "run_url": _run_url(run_url),
+        "run_url": _run_url(run_url or run.get("runner_url")),  # the run itself names its Actions run
         "requirements": {
             r["id"]: {"verdict": r["verdict"], "source": r.get("source", "token")}
             for r in report.get("requirements", [])

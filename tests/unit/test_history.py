@@ -277,6 +277,15 @@ def test_remembered_creation_follows_the_token(tmp_path: Path) -> None:
     assert recall(checked.records, ORG, None) == ()
 
 
+def test_hashed_token_tells_apart_tokens_sharing_a_fingerprint(tmp_path: Path) -> None:
+    """Another token with the same short fingerprint is not recalled where both know hashed_token; older records are."""
+    append(tmp_path, report("2026-01-05T06:17:00Z", created_at="2025-12-20T10:00:00Z", hashed_token="A" * 43 + "="))
+    checked = load(tmp_path / "history.jsonl")
+    assert recall(checked.records, ORG, "sha256:1a2b3c4d", "B" * 43 + "=") == ()
+    assert len(recall(checked.records, ORG, "sha256:1a2b3c4d", "A" * 43 + "=")) == 1
+    assert len(recall(checked.records, ORG, "sha256:1a2b3c4d")) == 1
+
+
 def _period(tmp_path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, dict[str, Any]]:
     out = tmp_path / "period"
     code = main(["report", "--history", str(tmp_path / "history.jsonl"), "--out", str(out), "--format", "json", *args])
