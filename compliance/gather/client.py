@@ -13,7 +13,7 @@ import httpx
 import stamina
 
 from compliance import __version__
-from compliance.evidence import KEPT_HEADERS, Failure, Reply, RequestRecord, Result, next_link
+from compliance.evidence import KEPT_HEADERS, Failure, Reply, RequestRecord, Result
 from compliance.gather.answers import (
     UnusableAnswer,
     connect_reason,
@@ -26,6 +26,7 @@ from compliance.gather.answers import (
     redirect_reason,
     short_reason,
 )
+from compliance.gather.pages import MAX_PAGES, read_pages
 from compliance.inputs import is_loopback
 from compliance.model import UsageError
 from compliance.options import DEFAULT_REQUEST_TIMEOUT
@@ -149,23 +150,12 @@ class GitHub:
             return Failure(shown, f"transport error ({type(exc).__name__}: {short_reason(exc)})")
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def get_all(self, path: str, params: dict[str, str], max_pages: int = 10) -> Result:
-        """GET every page of a list (following Link rel="next" on the same API only) as one Reply."""
+    def get_all(self, path: str, params: dict[str, str], max_pages: int = MAX_PAGES) -> Result:
+        """GET every page of a list (on the same API only) as one Reply; pages past the first are sent together."""
         first = self.get(path, params)
         if not isinstance(first, Reply) or not first.ok or not isinstance(first.body, list):
             return first
-        items, page, pages = list(first.body), first, 1
-        while (nxt := next_link(page.headers.get("link", ""))) is not None:
-            if not nxt.startswith(self._api_url + "/"):
-                return Failure(first.path, f"a pagination link left the API ({nxt[:80]}); not followed")
-            if pages >= max_pages:
-                return Failure(first.path, f"more than {max_pages} pages; the list was not read to the end")
-            page_result = self.get(nxt.removeprefix(self._api_url))
-            if not isinstance(page_result, Reply) or not page_result.ok or not isinstance(page_result.body, list):
-                return page_result
-            items += page_result.body
-            page, pages = page_result, pages + 1
-        return Reply(first.path, first.status, first.headers, items)
+        return read_pages(self.get, first, self._api_url, max_pages)
 
     def _should_retry(self, exc: Exception) -> bool | float:
         if isinstance(exc, _RateLimited):
