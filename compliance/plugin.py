@@ -26,7 +26,7 @@ from compliance.report.html_hooks import HtmlHooks, keep_safe_metadata, name_fin
 from compliance.report.markdown import markdown
 from compliance.run import assess
 
-__all__ = ["ASSESSMENT", "PROFILE"]
+__all__ = ["ASSESSMENT", "GATHERED", "PROFILE"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ASSESSMENT = pytest.StashKey[Assessment]()
@@ -38,6 +38,7 @@ WORDS = pytest.StashKey[dict[str, Word]]()  # test node id -> verdict word, for 
 RAN = pytest.StashKey[set[str]]()  # requirement ids that ran as tests
 REPORTS = pytest.StashKey[ReportSet]()
 DEFAULT_HTML = "reports/compliance.html"
+GATHERED = "compliance-gathered"  # a plugin holding `evidence` gathered ahead of the session (fleet mode)
 
 
 def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
@@ -84,7 +85,8 @@ def pytest_configure(config: pytest.Config) -> None:
         outputs = _outputs(config, opts, html)
         if config.option.collectonly:
             return
-        config.stash[ASSESSMENT] = assessment = assess(opts, profile)
+        gathered = getattr(config.pluginmanager.get_plugin(GATHERED), "evidence", None)  # fleet mode, else None
+        config.stash[ASSESSMENT] = assessment = assess(opts, profile, gathered)
     except (UsageError, ProfileError) as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[WORDS], config.stash[RAN] = {}, set()

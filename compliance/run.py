@@ -15,7 +15,7 @@ from compliance.attestations import load_attestations
 from compliance.checks.evaluate import evaluate
 from compliance.evidence import Evidence, Failure
 from compliance.gather.cassettes import DEMO_CASSETTE, Recording, check_writable, default_cassette, load_recording
-from compliance.gather.client import ATTEMPTS, GitHub
+from compliance.gather.client import ATTEMPTS, Gate, GitHub
 from compliance.gather.collect import collect
 from compliance.gather.guard import guard_process
 from compliance.gather.recorder import recording, replaying
@@ -24,12 +24,14 @@ from compliance.model import Mode, Target, UsageError
 from compliance.profiles import Profile
 from compliance.report.assessment import Assessment
 
-__all__ = ["assess", "replay_source"]
+__all__ = ["assess", "gather", "replay_source"]
 
 
-def assess(opts: RunOptions, profile: Profile) -> Assessment:
-    """Gather the evidence the mode calls for, then evaluate every requirement with the attestations."""
+def assess(opts: RunOptions, profile: Profile, gathered: Evidence | None = None) -> Assessment:
+    """Gather the evidence the mode calls for (or take `gathered`, live evidence of this target), then evaluate."""
     guard_process(os.environ)
+    if gathered is not None and (opts.mode is not Mode.LIVE or gathered.target != opts.target):
+        raise UsageError(f"Evidence gathered for {gathered.target.org} cannot stand for a run on {opts.target.org}.")
     meta = load_recording(replay_source(opts)) if opts.mode is Mode.REPLAY else None
     if opts.mode is Mode.RECORD:
         check_writable(opts.cassette or default_cassette(opts.target.org, dt.datetime.now(dt.UTC)))
@@ -45,7 +47,7 @@ def assess(opts: RunOptions, profile: Profile) -> Assessment:
         settings, fingerprint, recorded_at, demo = meta.settings, meta.token_fingerprint, meta.recorded_at, meta.demo
     else:
         assert opts.token is not None  # options.resolve guarantees a token for live and record
-        evidence, recorded_at = _live(opts, profile)
+        evidence, recorded_at = (gathered, None) if gathered is not None else _live(opts, profile)
         settings, fingerprint, demo = opts.settings, opts.token.fingerprint, False
     evaluation = evaluate(evidence, profile, settings, statements)
     return Assessment(
@@ -71,20 +73,32 @@ def _reach_notes(evidence: Evidence) -> tuple[str, ...]:
     )
 
 
-def _live(opts: RunOptions, profile: Profile) -> tuple[Evidence, dt.datetime | None]:
+def gather(opts: RunOptions, gate: Gate | None = None) -> Evidence:
+    """Live evidence for one org ahead of its run (fleet mode); `gate` bounds requests in flight across orgs."""
+    if opts.mode is not Mode.LIVE:
+        raise UsageError(f"--mode {opts.mode.value} cannot gather ahead of the run; fleet mode checks live.")
+    guard_process(os.environ)
+    return _live(opts, None, gate)[0]
+
+
+def _live(opts: RunOptions, profile: Profile | None, gate: Gate | None = None) -> tuple[Evidence, dt.datetime | None]:
     """Evidence from GitHub itself, saved to a cassette in record mode; the recording time, if recorded."""
     assert opts.token is not None
     now = dt.datetime.now(dt.UTC)
     timeout = opts.request_timeout
-    app = GitHub(opts.target.api_url, opts.app_token, opts.max_wait, timeout=timeout) if opts.app_token else None
+    app = (
+        GitHub(opts.target.api_url, opts.app_token, opts.max_wait, timeout=timeout, gate=gate)
+        if opts.app_token
+        else None
+    )
     tokens = tuple(t for t in (opts.token, opts.app_token) if t)
     with (
-        GitHub(opts.target.api_url, opts.token, opts.max_wait, timeout=timeout) as client,
+        GitHub(opts.target.api_url, opts.token, opts.max_wait, timeout=timeout, gate=gate) as client,
         contextlib.ExitStack() as stack,
     ):
         if app is not None:
             stack.enter_context(app)
-        if opts.mode is not Mode.RECORD:
+        if opts.mode is not Mode.RECORD or profile is None:
             return collect(opts.target, client, now, opts.token.kind, opts.token_source, app), None
         meta = Recording(
             path=opts.cassette or default_cassette(opts.target.org, now),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import ssl
 import threading
 import time
 from collections.abc import Generator
+from typing import Any
 
 import httpx
 import stamina
@@ -32,10 +34,12 @@ from compliance.model import UsageError
 from compliance.options import DEFAULT_REQUEST_TIMEOUT
 from compliance.token import Masker, Token
 
-__all__ = ["API_VERSION", "ATTEMPTS", "GitHub"]
+__all__ = ["API_VERSION", "ATTEMPTS", "Gate", "GitHub"]
 
 API_VERSION = "2022-11-28"
 ATTEMPTS = 3
+# Held around each request on the wire: fleet mode's bound on requests in flight and points per minute, all orgs.
+Gate = contextlib.AbstractContextManager[Any]
 
 
 class _BearerAuth(httpx.Auth):
@@ -86,6 +90,7 @@ class GitHub:
         max_wait: float,
         attempts: int = ATTEMPTS,
         timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        gate: Gate | None = None,
     ) -> None:
         stamina.instrumentation.set_on_retry_hooks([])  # retries are reported as evidence, not log noise
         self._api_url = api_url.rstrip("/")
@@ -95,6 +100,7 @@ class GitHub:
         self._budget = _WaitBudget(max_wait)
         self._attempts = attempts
         self._lock = threading.Lock()
+        self._gate: Gate = gate or contextlib.nullcontext()
         self.requests: list[RequestRecord] = []
 
     def close(self) -> None:
@@ -168,7 +174,7 @@ class GitHub:
         status: int | None = None
         deadline = time.monotonic() + self._timeout
         try:
-            with self._client.stream("GET", path, params=params) as response:
+            with self._gate, self._client.stream("GET", path, params=params) as response:
                 status = response.status_code
                 if response.is_redirect:
                     raise UnusableAnswer(redirect_reason(response))
