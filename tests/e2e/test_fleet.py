@@ -59,9 +59,10 @@ def test_fleet_reports_equal_single_org_runs(tmp_path: Path) -> None:
         fleet = _command(
             "fleet", "--config", str(config), "--reports", "fleet", "--api-url", sim.url, env=env, cwd=tmp_path
         )
-        single = _command("--org", "beta-org", "--token-env", "TOKEN_1", "--expected-owner", OWNER, "--api-url", sim.url,
-                          "--compliance-json", "one/compliance.json", "--compliance-md", "one/compliance.md",
-                          "--html", "one/compliance.html", "--junitxml", "one/junit.xml", env=env, cwd=tmp_path)  # fmt: skip
+        outputs = ["--compliance-json", "one/compliance.json", "--compliance-md", "one/compliance.md"]
+        outputs += ["--html", "one/compliance.html", "--junitxml", "one/junit.xml"]
+        single_args = ["--org", "beta-org", "--token-env", "TOKEN_1", "--expected-owner", OWNER, "--api-url", sim.url]
+        single = _command(*single_args, *outputs, env=env, cwd=tmp_path)
         assert {m for m, _, _ in sim.requests} == {"GET"}
     assert fleet.returncode == 1, fleet.stderr
     assert single.returncode == 1, single.stderr
@@ -128,4 +129,3 @@ def test_fleet_with_app_tokens_and_a_missing_org(tmp_path: Path) -> None:
     assert rows["alpha-org"]["verdicts"]["READ-ONLY"] == "pass"  # the grant record settled it
     for token in [*sim.tokens.values(), *sim.app_tokens.values()]:
         assert_no_leak(token, _texts(proc, tmp_path / "r"))
-
