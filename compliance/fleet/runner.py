@@ -27,6 +27,7 @@ from compliance.fleet.config import OrgEntry, check_token_dir, load_orgs, token_
 from compliance.fleet.options import FleetArgs, parse_fleet, single_org_parser
 from compliance.fleet.summary import OrgRun, write_summary
 from compliance.fleet.throttle import Throttle
+from compliance.gather.guard import guard_process
 from compliance.inputs import RunOptions, resolve
 from compliance.model import UsageError
 from compliance.plugin import ASSESSMENT, GATHERED
@@ -71,6 +72,7 @@ def _org_argv(entry: OrgEntry, tokens: dict[str, str], folder: Path, common: Seq
 
 def plan(args: FleetArgs, environ: dict[str, str]) -> list[_Planned]:
     """Every org's single-org options, resolved and validated before anything is sent or written."""
+    guard_process(environ)  # SSLKEYLOGFILE is bad input for the whole fleet, before any org is read
     entries = load_orgs(args.config)
     if args.only:
         entries = [e for e in entries if e.org.lower() == args.only.lower()]
