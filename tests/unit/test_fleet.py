@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -99,10 +98,11 @@ def test_shared_single_org_options_pass_through() -> None:
 
 def test_throttle_bounds_requests_in_flight() -> None:
     throttle = Throttle(3, 0)
+    together = threading.Barrier(3, timeout=30)  # three requests are in flight at once, or this fails
 
     def request() -> None:
         with throttle:
-            time.sleep(0.02)
+            together.wait()
 
     threads = [threading.Thread(target=request) for _ in range(12)]
     for thread in threads:

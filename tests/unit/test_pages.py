@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from compliance.evidence import Failure, Reply, Result
 from compliance.gather.pages import last_page, read_pages
@@ -20,9 +19,11 @@ def _link(page: int, last: int) -> str:
 class _Pages:
     """Serves `total` pages of 100 entries; records the page numbers asked and how many were asked at once."""
 
-    def __init__(self, total: int, last: bool = True) -> None:
+    def __init__(self, total: int, last: bool = True, together: int = 0) -> None:
         self.total, self.last, self.asked, self.peak, self._now = total, last, [], 0, 0
         self._lock = threading.Lock()
+        # with `together`, each answer waits until that many requests are in flight (fails if they never are)
+        self._barrier = threading.Barrier(together, timeout=30) if together else None
 
     def page(self, n: int) -> Reply:
         body = [{"id": n * 1000 + i} for i in range(100)]
@@ -35,7 +36,8 @@ class _Pages:
         with self._lock:
             self._now += 1
             self.peak = max(self.peak, self._now)
-        time.sleep(0.02)
+        if self._barrier is not None:
+            self._barrier.wait()
         with self._lock:
             self._now -= 1
             self.asked.append(int(path.rsplit("page=", 1)[1]))
@@ -43,7 +45,7 @@ class _Pages:
 
 
 def test_pages_after_the_first_are_asked_together() -> None:
-    pages = _Pages(10)
+    pages = _Pages(10, together=9)
     result = read_pages(pages.get, pages.page(1), API)
     assert isinstance(result, Reply) and len(result.body) == 1000
     assert sorted(pages.asked) == list(range(2, 11))
