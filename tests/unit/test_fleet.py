@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,17 @@ def test_throttle_bounds_requests_in_flight() -> None:
     assert throttle.peak == 3
     with pytest.raises(ValueError, match="in_flight"):
         Throttle(101, 0)
+
+
+def test_throttle_keeps_the_budget_of_a_sliding_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No more than `per_minute` requests start within any window: the next one waits for the oldest to age out."""
+    from compliance.fleet import throttle as module
+
+    monkeypatch.setattr(module, "WINDOW", 0.3)
+    throttle = Throttle(5, 2)
+    starts = []
+    for _ in range(3):
+        with throttle:
+            starts.append(time.monotonic())
+    assert starts[2] - starts[0] >= 0.3
+    assert throttle.waited > 0
