@@ -62,6 +62,8 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
 
 def _targets_compliance(config: pytest.Config) -> bool:
     for arg in config.args:
+        if config.getoption("pyargs", False) and arg.split("::")[0].split(".")[0] == "compliance":
+            return True  # `pytest -p compliance.plugin --pyargs compliance` from an installed package
         path = Path(arg.split("::")[0]).resolve()
         if path == PACKAGE_DIR or PACKAGE_DIR in path.parents or path in PACKAGE_DIR.parents:
             return True

@@ -100,6 +100,16 @@ def test_installed_command_replays_the_demo_and_checks_an_org(installed: Path, t
         "import importlib.metadata as m; print([e.value for e in m.entry_points(group='pytest11')])",
     )
     assert "compliance" not in plugins.stdout
+    clean = tmp_path / "clean"  # no configuration of its own: pytest's defaults
+    clean.mkdir()
+    pyargs = subprocess.run(
+        [str(installed / "python"), "-m", "pytest", "-p", "compliance.plugin", "--pyargs", "compliance",
+         "--compliance-json", "c.json", "--compliance-md", "c.md", "-p", "no:cacheprovider"],
+        cwd=clean, env={k: v for k, v in os.environ.items() if k != "GITHUB_TOKEN"}, capture_output=True, text=True,
+        check=False, timeout=300,
+    )  # fmt: skip
+    assert pyargs.returncode == 0, pyargs.stdout + pyargs.stderr
+    assert json.loads((clean / "c.json").read_text())["demo"] is True
     texts = {"demo": demo.stdout + demo.stderr, "live": live.stdout + live.stderr, "fleet": fleet.stdout}
     texts.update({str(p): p.read_text(errors="replace") for p in tmp_path.rglob("*") if p.is_file()})
     for token in (CANARY, *fleet_sim.tokens.values()):
