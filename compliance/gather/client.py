@@ -136,7 +136,7 @@ class GitHub:
                 wait_max=2.0,
                 wait_jitter=0.3,
             ):
-                with attempt:
+                with attempt, self._gate:  # the attempt's deadline starts once the gate lets it on the wire
                     return self._once(path, shown, params)
         except _RateLimited as exc:
             return Failure(
@@ -174,7 +174,7 @@ class GitHub:
         status: int | None = None
         deadline = time.monotonic() + self._timeout
         try:
-            with self._gate, self._client.stream("GET", path, params=params) as response:
+            with self._client.stream("GET", path, params=params) as response:
                 status = response.status_code
                 if response.is_redirect:
                     raise UnusableAnswer(redirect_reason(response))

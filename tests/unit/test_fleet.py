@@ -127,3 +127,27 @@ def test_throttle_keeps_the_budget_of_a_sliding_window(monkeypatch: pytest.Monke
             starts.append(time.monotonic())
     assert starts[2] - starts[0] >= 0.3
     assert throttle.waited > 0
+
+
+def test_waiting_for_the_gate_does_not_eat_the_request_timeout() -> None:
+    """A request held back by the fleet's bound longer than --request-timeout still gets its full time on the wire."""
+    from compliance.evidence import Reply
+    from compliance.gather.client import GitHub
+    from compliance.token import Token
+    from tests.simulator import GitHubSimulator, load_scenario
+    from tests.support import CANARY
+
+    class Gate:
+        """Holds each request back for longer than its timeout, as a busy fleet bound would."""
+
+        def __enter__(self) -> None:
+            time.sleep(0.5)
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    with GitHubSimulator(load_scenario("compliant"), CANARY, latency=0.1) as sim:
+        client = GitHub(sim.url, Token(CANARY), 0, timeout=0.3, gate=Gate())
+        with client:
+            result = client.get("/user")
+    assert isinstance(result, Reply) and result.status == 200
