@@ -45,7 +45,10 @@ def _run(count: int, latency: float, per_minute: int, work: Path) -> tuple[float
         requests = len(sim.requests)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"fleet run exited {proc.returncode}: {proc.stderr[-400:]}")
-    cost = json.loads((reports / "fleet.json").read_text(encoding="utf-8"))["cost"]
+    summary = json.loads((reports / "fleet.json").read_text(encoding="utf-8"))
+    cost = summary["cost"]
+    # a check that could not run, or an `error` verdict, means the figures measured a broken run
+    cost["errors"] = sum(1 for r in summary["results"] if not r["verdicts"] or "error" in r["verdicts"].values())
     return wall, proc.returncode, requests, cost
 
 
@@ -58,14 +61,14 @@ def main() -> None:
     args = parser.parse_args()
     print(f"points per minute: {args.points_per_minute or 'no budget'}; one run each; wall includes start-up")
     head = f"{'orgs':>5}{'latency':>9}{'wall s':>9}{'s/org':>8}{'requests':>10}{'peak':>6}{'budget wait':>13}"
-    print(f"{head}{'exit':>6}")
+    print(f"{head}{'exit':>6}{'errors':>8}")
     with tempfile.TemporaryDirectory() as tmp:
         for latency in (float(x) for x in args.latency.split(",")):
             for count in (int(x) for x in args.orgs.split(",")):
                 wall, code, requests, cost = _run(count, latency, args.points_per_minute, Path(tmp))
                 print(
                     f"{count:>5}{latency * 1000:>7.0f}ms{wall:>9.1f}{wall / count:>8.3f}{requests:>10}"
-                    f"{cost['peak_in_flight']:>6}{'yes' if cost['budget_wait_s'] else 'no':>13}{code:>6}",
+                    f"{cost['peak_in_flight']:>6}{'yes' if cost['budget_wait_s'] else 'no':>13}{code:>6}{cost['errors']:>8}",
                     flush=True,
                 )
 
