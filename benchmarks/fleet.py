@@ -68,7 +68,8 @@ def main() -> None:
                 wall, code, requests, cost = _run(count, latency, args.points_per_minute, Path(tmp))
                 print(
                     f"{count:>5}{latency * 1000:>7.0f}ms{wall:>9.1f}{wall / count:>8.3f}{requests:>10}"
-                    f"{cost['peak_in_flight']:>6}{'yes' if cost['budget_wait_s'] else 'no':>13}{code:>6}{cost['errors']:>8}",
+                    f"{cost['peak_in_flight']:>6}{'yes' if cost['budget_wait_s'] else 'no':>13}{code:>6}"
+                    f"{cost['errors']:>8}",
                     flush=True,
                 )
 
