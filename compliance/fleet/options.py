@@ -19,20 +19,13 @@ from compliance.fleet.throttle import MAX_IN_FLIGHT, POINTS_PER_MINUTE
 from compliance.model import UsageError
 from compliance.options import OPTIONS
 
-__all__ = ["PER_ORG", "FleetArgs", "parse_fleet", "single_org_parser"]
+__all__ = ["PER_ORG", "REPORTS", "FleetArgs", "parse_fleet", "report_names", "single_org_parser"]
 
 # Options the org config decides for each org, or that fleet mode does not take (it checks live).
-PER_ORG = (
-    "--org",
-    "--token-env",
-    "--token-file",
-    "--expected-owner",
-    "--app-token-env",
-    "--compliance-json",
-    "--compliance-md",
-    "--cassette",
-    "--mode",
-)
+PER_ORG = ("--org", "--token-env", "--token-file", "--expected-owner", "--app-token-env", "--cassette", "--mode")
+# Report paths (--compliance-json, --compliance-md, and any report option added later): each org writes its own,
+# in its folder; given after `fleet`, only the file name counts (`--compliance-md summary.md`: DIR/ORG/summary.md).
+REPORTS = tuple(o for o in OPTIONS if o.flag.startswith("--compliance-"))
 _SHARD = re.compile(r"([1-9][0-9]{0,3})/([1-9][0-9]{0,3})")
 
 
@@ -54,8 +47,9 @@ class FleetArgs:
     points_per_minute: int
     shard: tuple[int, int]
     only: str | None
-    common: tuple[str, ...]  # single-org options for every org, as typed
+    common: tuple[str, ...]  # single-org options for every org, as typed (report paths taken out)
     progress: bool
+    reports_named: tuple[tuple[str, str], ...] = ()  # report flag -> file name in each org's folder
 
 
 def single_org_parser() -> argparse.ArgumentParser:
@@ -89,6 +83,7 @@ def parse_fleet(argv: list[str]) -> FleetArgs:
     if per_org:
         raise UsageError(f"{per_org[0].split('=')[0]} comes from the org config in fleet mode; remove it.")
     single_org_parser().parse_args(["--org", "x", *common])  # every shared option valid, as a single run checks it
+    common, named = _take_reports(common)
     if not 1 <= args.max_in_flight <= MAX_IN_FLIGHT:
         raise UsageError(f"--max-in-flight must be 1 to {MAX_IN_FLIGHT} (GitHub's limit), not {args.max_in_flight}.")
     if not 0 <= args.points_per_minute <= 100_000:
@@ -106,4 +101,27 @@ def parse_fleet(argv: list[str]) -> FleetArgs:
         only=args.only,
         common=tuple(common),
         progress=not args.quiet,
+        reports_named=tuple(named.items()),
     )
+
+
+def _take_reports(argv: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The shared options without report paths, and the file name each given report path asks for."""
+    flags = {o.flag for o in REPORTS}
+    rest, named, i = [], {}, 0
+    while i < len(argv):
+        flag, eq, value = argv[i].partition("=")
+        if flag in flags:
+            if not eq:
+                i, value = i + 1, argv[i + 1]
+            named[flag] = Path(value).name
+        else:
+            rest.append(argv[i])
+        i += 1
+    return rest, named
+
+
+def report_names(args: FleetArgs) -> dict[str, str]:
+    """Report flag -> file name in each org's folder: the ones given after `fleet`, else each default's name."""
+    names = {o.flag: Path(str(o.default)).name for o in REPORTS if o.default}
+    return {**names, **dict(args.reports_named)}

@@ -24,7 +24,7 @@ import pytest
 from compliance.command import pytest_argv
 from compliance.evidence import Evidence
 from compliance.fleet.config import OrgEntry, check_token_dir, load_orgs, token_options
-from compliance.fleet.options import FleetArgs, parse_fleet, single_org_parser
+from compliance.fleet.options import FleetArgs, parse_fleet, report_names, single_org_parser
 from compliance.fleet.summary import OrgRun, write_summary
 from compliance.fleet.throttle import Throttle
 from compliance.gather.guard import guard_process
@@ -58,14 +58,16 @@ class _Planned:
     opts: RunOptions
 
 
-def _org_argv(entry: OrgEntry, tokens: dict[str, str], folder: Path, common: Sequence[str]) -> list[str]:
+def _org_argv(
+    entry: OrgEntry, tokens: dict[str, str], folder: Path, common: Sequence[str], reports: dict[str, str]
+) -> list[str]:
     argv = ["--org", entry.org]
     argv += ["--token-file", tokens["token_file"]] if "token_file" in tokens else ["--token-env", tokens["token_env"]]
     if entry.expected_owner:
         argv += ["--expected-owner", entry.expected_owner]
     if entry.app_token_secret:
         argv += ["--app-token-env", entry.app_token_secret]
-    for flag, name in (("--compliance-json", "compliance.json"), ("--compliance-md", "compliance.md")):
+    for flag, name in reports.items():
         argv += [flag, str(folder / name)]
     return [*argv, *common]
 
@@ -82,10 +84,10 @@ def plan(args: FleetArgs, environ: dict[str, str]) -> list[_Planned]:
     entries = [e for i, e in enumerate(entries) if i % count == index - 1]
     if args.token_dir is not None:
         check_token_dir(args.token_dir)
-    parser = single_org_parser()
+    parser, names = single_org_parser(), report_names(args)
     planned = []
     for entry in entries:
-        argv = _org_argv(entry, token_options(entry, args.token_dir), args.reports / entry.org, args.common)
+        argv = _org_argv(entry, token_options(entry, args.token_dir), args.reports / entry.org, args.common, names)
         try:
             raw = vars(parser.parse_args(argv))
             opts = resolve({**raw, "mode": "live"}, environ)

@@ -151,3 +151,12 @@ def test_waiting_for_the_gate_does_not_eat_the_request_timeout() -> None:
         with client:
             result = client.get("/user")
     assert isinstance(result, Reply) and result.status == 200
+
+
+def test_report_paths_become_file_names_in_each_org_folder() -> None:
+    """A report option given after `fleet` names the file in each org's folder; the others keep their default."""
+    from compliance.fleet.options import report_names
+
+    args = parse_fleet(["--compliance-md", "out/summary.md", "--max-wait=5"])
+    assert args.common == ("--max-wait=5",)
+    assert report_names(args) == {"--compliance-json": "compliance.json", "--compliance-md": "summary.md"}
