@@ -28,7 +28,7 @@ from compliance.fleet.options import FleetArgs, parse_fleet, report_names, singl
 from compliance.fleet.summary import OrgRun, write_summary
 from compliance.fleet.throttle import Throttle
 from compliance.gather.guard import guard_process
-from compliance.inputs import RunOptions, resolve
+from compliance.inputs import RunOptions, resolve, writable_path
 from compliance.model import UsageError
 from compliance.plugin import ASSESSMENT, GATHERED
 from compliance.redaction import Redactor
@@ -84,6 +84,7 @@ def plan(args: FleetArgs, environ: dict[str, str]) -> list[_Planned]:
     entries = [e for i, e in enumerate(entries) if i % count == index - 1]
     if args.token_dir is not None:
         check_token_dir(args.token_dir)
+    writable_path(args.reports / "fleet.json", "--reports")
     parser, names = single_org_parser(), report_names(args)
     planned = []
     for entry in entries:
@@ -141,6 +142,10 @@ def run_fleet(args: FleetArgs, environ: dict[str, str]) -> tuple[int, list[OrgRu
             except UsageError as exc:  # GitHub's answers show the input is wrong (no such org, not a REST API)
                 runs.append(OrgRun(item.entry, 4, None, str(exc), item.argv))
                 continue
+            except Exception as exc:  # a defect: that org could not be checked; the others still are
+                said = f"the check stopped on an unexpected {type(exc).__name__}; please report it"
+                runs.append(OrgRun(item.entry, 3, None, said, item.argv))
+                continue
             runs.append(_session(item, evidence))
             if args.progress:
                 last = runs[-1]
@@ -165,5 +170,8 @@ def fleet_main(argv: list[str], environ: dict[str, str] | None = None) -> int:
         print(f"ERROR: {exc}", file=sys.stderr)
         return 4
     except KeyboardInterrupt:
-        print("ERROR: interrupted; the orgs already checked keep their reports, the fleet summary was not written.")
+        print(
+            "ERROR: interrupted; the orgs already checked keep their reports, the fleet summary was not written.",
+            file=sys.stderr,
+        )
         return 2
