@@ -9,6 +9,7 @@ The exit codes are pytest's, as the verdicts call for them: 0 fit, 1 not fit (a 
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
@@ -29,9 +30,16 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] == ["--version"]:
         print(f"copilot-token-compliance {__version__} (pytest {pytest.__version__})")
         return 0
+    if args[:1] in (["-h"], ["--help"]):
+        print(__doc__)  # the two forms first; pytest's help follows, with the check's options under its own group
     return int(pytest.main(pytest_argv(*args)))
 
 
 def entry() -> None:
     """The console script."""
-    raise SystemExit(main())
+    try:
+        code = main()
+    except BrokenPipeError:  # the reader went away (`... | head`): nothing more to say, and no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 1
+    raise SystemExit(code)
