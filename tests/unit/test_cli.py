@@ -5,6 +5,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from compliance.cli import main
 from compliance.command import CONFIG, PACKAGE_DIR, pytest_argv
 from tests.support import REPO
@@ -25,5 +27,6 @@ def test_the_command_masks_secret_looking_values_as_a_checkout_does() -> None:
     assert own["environment_table_redact_list"] == checkout["environment_table_redact_list"]
 
 
-def test_version(capsys: object) -> None:
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("copilot-token-compliance ")
