@@ -100,8 +100,9 @@ def test_installed_command_replays_the_demo_and_checks_an_org(installed: Path, t
         "import importlib.metadata as m; print([e.value for e in m.entry_points(group='pytest11')])",
     )
     assert "compliance" not in plugins.stdout
-    clean = tmp_path / "clean"  # no configuration of its own: pytest's defaults
+    clean = tmp_path / "clean"  # pytest's defaults: an empty pytest.ini stops the search at this folder
     clean.mkdir()
+    (clean / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
     pyargs = subprocess.run(
         [str(installed / "python"), "-m", "pytest", "-p", "compliance.plugin", "--pyargs", "compliance",
          "--compliance-json", "c.json", "--compliance-md", "c.md", "-p", "no:cacheprovider"],
