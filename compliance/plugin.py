@@ -30,7 +30,7 @@ from compliance.report.pdf import check_pdf_renderer
 from compliance.report.writers import write_reports
 from compliance.run import assess
 
-__all__ = ["ASSESSMENT", "PROFILE"]
+__all__ = ["ASSESSMENT", "GATHERED", "PROFILE"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ASSESSMENT = pytest.StashKey[Assessment]()
@@ -43,6 +43,7 @@ RAN = pytest.StashKey[set[str]]()  # requirement ids that ran as tests
 REPORTS = pytest.StashKey[ReportSet]()
 KEPT = pytest.StashKey[str]()  # what --history did with this run, for the terminal summary
 DEFAULT_HTML = "reports/compliance.html"
+GATHERED = "compliance-gathered"  # a plugin holding `evidence` gathered ahead of the session (fleet mode)
 
 
 def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
@@ -70,15 +71,16 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
     if not getattr(config.option, "list_profiles", False):
         return None
     try:
-        text = listing(REGISTRY.keys())
+        sys.stdout.write(listing(REGISTRY.keys()))
     except ProfileError as exc:
         raise pytest.UsageError(str(exc)) from None
-    sys.stdout.write(text)
     return 0
 
 
 def _targets_compliance(config: pytest.Config) -> bool:
     for arg in config.args:
+        if config.getoption("pyargs", False) and arg.split("::")[0].split(".")[0] == "compliance":
+            return True  # `pytest -p compliance.plugin --pyargs compliance` from an installed package
         path = Path(arg.split("::")[0]).resolve()
         if path == PACKAGE_DIR or PACKAGE_DIR in path.parents or path in PACKAGE_DIR.parents:
             return True
@@ -102,7 +104,8 @@ def pytest_configure(config: pytest.Config) -> None:
         outputs = _outputs(config, opts, html)
         if config.option.collectonly:
             return
-        config.stash[ASSESSMENT] = assessment = assess(opts, profile)
+        gathered = getattr(config.pluginmanager.get_plugin(GATHERED), "evidence", None)  # fleet mode, else None
+        config.stash[ASSESSMENT] = assessment = assess(opts, profile, gathered)
     except (UsageError, ProfileError) as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[WORDS], config.stash[RAN] = {}, set()
@@ -213,9 +216,7 @@ def pytest_report_teststatus(
 
 
 def _generated_at(config: pytest.Config) -> dt.datetime:
-    if GENERATED not in config.stash:
-        config.stash[GENERATED] = dt.datetime.now(dt.UTC)
-    return config.stash[GENERATED]
+    return config.stash.setdefault(GENERATED, dt.datetime.now(dt.UTC))
 
 
 def _exit_code(assessment: Assessment, opts: RunOptions, status: int) -> int:
@@ -229,10 +230,9 @@ def _exit_code(assessment: Assessment, opts: RunOptions, status: int) -> int:
 
 @pytest.hookimpl(wrapper=True, trylast=True)
 def pytest_sessionfinish(session: pytest.Session) -> Generator[None]:
-    """Stage the JSON and Markdown (all requirements, whatever was selected), then publish the report set.
+    """Stage our reports (every requirement, whatever was selected), then publish the report set.
 
-    Innermost wrapper: the code after `yield` runs once pytest-html and JUnit have written their staging files
-    in their own pytest_sessionfinish, and before the terminal summary names the reports.
+    Innermost wrapper: after `yield`, pytest-html and JUnit have written theirs; the terminal summary comes next.
     """
     config = session.config
     assessment, opts = config.stash.get(ASSESSMENT, None), config.stash.get(OPTIONS_KEY, None)

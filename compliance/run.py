@@ -14,9 +14,10 @@ from typing import Any
 from compliance import __version__
 from compliance.attestations import load_attestations
 from compliance.checks.evaluate import evaluate
+from compliance.checks.registry import REGISTRY
 from compliance.evidence import Evidence, Failure
 from compliance.gather.cassettes import DEMO_CASSETTE, Recording, check_writable, default_cassette, load_recording
-from compliance.gather.client import ATTEMPTS, GitHub
+from compliance.gather.client import ATTEMPTS, Gate, GitHub
 from compliance.gather.collect import collect
 from compliance.gather.guard import guard_process
 from compliance.gather.recorder import recording, replaying
@@ -24,17 +25,19 @@ from compliance.history.memory import recall
 from compliance.history.store import load
 from compliance.inputs import RunOptions
 from compliance.model import Mode, Target, UsageError
-from compliance.profiles import Profile
+from compliance.profiles import Profile, load_profile
 from compliance.provenance import provenance_of
 from compliance.report.assessment import Assessment
 
-__all__ = ["assess", "replay_source"]
+__all__ = ["assess", "gather", "replay_source"]
 
 
-def assess(opts: RunOptions, profile: Profile) -> Assessment:
-    """Gather the evidence the mode calls for, then evaluate every requirement with the attestations."""
+def assess(opts: RunOptions, profile: Profile, gathered: Evidence | None = None) -> Assessment:
+    """Gather the evidence the mode calls for (or take `gathered`, live evidence of this target), then evaluate."""
     guard_process(os.environ)
     provenance = provenance_of(opts, profile, os.environ, dt.datetime.now(dt.UTC))
+    if gathered is not None and (opts.mode is not Mode.LIVE or gathered.target != opts.target):
+        raise UsageError(f"Evidence gathered for {gathered.target.org} cannot stand for a run on {opts.target.org}.")
     meta = load_recording(replay_source(opts)) if opts.mode is Mode.REPLAY else None
     if opts.mode is Mode.RECORD:
         check_writable(opts.cassette or default_cassette(opts.target.org, dt.datetime.now(dt.UTC)))
@@ -52,7 +55,7 @@ def assess(opts: RunOptions, profile: Profile) -> Assessment:
         hashed = meta.token_hashed
     else:
         assert opts.token is not None  # options.resolve guarantees a token for live and record
-        evidence, recorded_at = _live(opts, profile)
+        evidence, recorded_at = (gathered, None) if gathered is not None else _live(opts, profile)
         settings, fingerprint, demo = opts.settings, opts.token.fingerprint, False
         hashed = opts.token.hashed_token
     remembered = recall(history, evidence.target.org, fingerprint, hashed)
@@ -98,15 +101,27 @@ def _reach_notes(evidence: Evidence) -> tuple[str, ...]:
     )
 
 
-def _live(opts: RunOptions, profile: Profile) -> tuple[Evidence, dt.datetime | None]:
+def gather(opts: RunOptions, gate: Gate | None = None) -> Evidence:
+    """Live evidence for one org ahead of its run (fleet mode); `gate` bounds requests in flight across orgs."""
+    if opts.mode is not Mode.LIVE:
+        raise UsageError(f"--mode {opts.mode.value} cannot gather ahead of the run; fleet mode checks live.")
+    guard_process(os.environ)
+    return _live(opts, load_profile(opts.profile, REGISTRY.keys()), gate)[0]
+
+
+def _live(opts: RunOptions, profile: Profile, gate: Gate | None = None) -> tuple[Evidence, dt.datetime | None]:
     """Evidence from GitHub itself, saved to a cassette in record mode; the recording time, if recorded."""
     assert opts.token is not None
     now = dt.datetime.now(dt.UTC)
     timeout = opts.request_timeout
-    app = GitHub(opts.target.api_url, opts.app_token, opts.max_wait, timeout=timeout) if opts.app_token else None
+    app = (
+        GitHub(opts.target.api_url, opts.app_token, opts.max_wait, timeout=timeout, gate=gate)
+        if opts.app_token
+        else None
+    )
     tokens = tuple(t for t in (opts.token, opts.app_token) if t)
     with (
-        GitHub(opts.target.api_url, opts.token, opts.max_wait, timeout=timeout) as client,
+        GitHub(opts.target.api_url, opts.token, opts.max_wait, timeout=timeout, gate=gate) as client,
         contextlib.ExitStack() as stack,
     ):
         if app is not None:

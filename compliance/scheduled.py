@@ -1,8 +1,16 @@
-"""The scheduled job's steps: the org matrix from the config file, and one org's check with its summary.
+"""The scheduled job's steps: the shards of the fleet, the fleet's check with its summary, or one org's check.
 
 Usage (each step of .github/workflows/compliance.yml calls one of these):
-  python -m compliance.scheduled matrix --config .github/compliance-orgs.yml [--only ORG]
-  python -m compliance.scheduled check --org ORG [--expected-owner LOGIN] [--reports DIR]
+  python -m compliance.scheduled shards --config .github/compliance-orgs.yml [--per-shard N]
+  python -m compliance.scheduled fleet --config .github/compliance-orgs.yml --secrets-env NAME [--shard I/N]
+      [--only ORG] [--reports DIR]
+  python -m compliance.scheduled matrix --config .github/compliance-orgs.yml [--only ORG]   (one job per org)
+  python -m compliance.scheduled check --org ORG [--expected-owner LOGIN] [--reports DIR]  (one org)
+
+`fleet --secrets-env NAME` reads the secrets the workflow passes as one JSON object (`toJSON(secrets)`: the
+organization, repository and environment secrets the job may see), puts each org's named secret into this
+process's environment under that name, removes the JSON, and runs fleet mode with the tokens read as
+`--token-env NAME` would read them.
 """
 
 from __future__ import annotations
@@ -14,11 +22,15 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import yaml
 
-__all__ = ["classify", "load_config", "main"]
+from compliance.fleet.config import load_orgs
+from compliance.fleet.runner import fleet_main
+from compliance.model import UsageError
+from compliance.publish.fleet_tracking import classify
+
+__all__ = ["classify", "load_config", "main"]  # classify: compliance.publish.fleet_tracking
 
 _NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 _SECRET = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -50,18 +62,6 @@ def load_config(path: Path) -> list[dict[str, str]]:
             raise ConfigError(f"{path}: entry {i} lists {entry['org']} again; keep one entry per org.")
         out.append({"org": entry["org"], "token_secret": entry["token_secret"], "expected_owner": owner or ""})
     return out
-
-
-def classify(results: dict[str, Any] | None, exit_code: int) -> str:
-    """Compliant | expiring | broken: what the tracking issue and the job outcome follow."""
-    if results is None or exit_code != 0:
-        return "broken"
-    verdicts = {r["id"]: r["verdict"] for r in results.get("requirements", [])}
-    if any(v in ("fail", "error") for v in verdicts.values()):
-        return "broken"
-    if verdicts.get("EXPIRY-HEADROOM") == "warn":
-        return "expiring"
-    return "compliant"
 
 
 def _emit(name: str, value: str) -> None:
@@ -134,6 +134,49 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _shards(args: argparse.Namespace) -> int:
+    """As many shards as the fleet needs at --per-shard orgs each (one for most fleets)."""
+    count = max(1, -(-len(_orgs(args.config)) // max(1, args.per_shard)))
+    include = [{"shard": f"{i}/{count}", "name": f"{i}-of-{count}"} for i in range(1, count + 1)]
+    _emit("shards", json.dumps({"include": include}, separators=(",", ":")))
+    return 0
+
+
+def _orgs(config: str) -> list[str]:
+    try:
+        return [e.org for e in load_orgs(Path(config))]
+    except UsageError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _fleet(args: argparse.Namespace) -> int:
+    """Fleet mode with the tokens from the workflow's secrets JSON; the job summary and the exit code as outputs."""
+    secrets: object = {}
+    if args.secrets_env:
+        try:
+            secrets = json.loads(os.environ.pop(args.secrets_env, "") or "{}")
+        except ValueError:
+            raise ConfigError(f"{args.secrets_env} does not hold a JSON object of secrets (toJSON(secrets)).") from None
+    if not isinstance(secrets, dict):
+        raise ConfigError(f"{args.secrets_env} does not hold a JSON object of secrets (toJSON(secrets)).")
+    for entry in load_orgs(Path(args.config)) if secrets else []:
+        for name in (entry.token_secret, entry.app_token_secret):
+            if name and isinstance(secrets.get(name), str):
+                os.environ[name] = secrets[name]
+    del secrets
+    # every org's report set in the artifact includes the PDF and OSCAL an auditor asks for
+    auditor = ["--compliance-pdf", "compliance.pdf", "--compliance-oscal", "compliance.oscal.json"]
+    argv = ["--config", args.config, "--reports", args.reports, "--shard", args.shard, *auditor, *args.rest]
+    code = fleet_main([*argv, "--only", args.only] if args.only else argv)
+    summary = Path(args.reports) / "fleet.md"
+    if summary.is_file():
+        _summary(summary.read_text(encoding="utf-8")[: 1000 * 1024])  # GitHub keeps at most 1 MiB of a step summary
+    else:
+        _summary(f"## Copilot token compliance\n\nThe fleet check could not run (exit code {code}); see the log.")
+    _emit("exit_code", str(code))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one subcommand; configuration problems end with one sentence and exit code 2."""
     parser = argparse.ArgumentParser(
@@ -143,14 +186,27 @@ def main(argv: list[str] | None = None) -> int:
     matrix = sub.add_parser("matrix", help="print the matrix of orgs for the workflow")
     matrix.add_argument("--config", default=".github/compliance-orgs.yml")
     matrix.add_argument("--only", help="check only this org (workflow_dispatch input)")
+    shards = sub.add_parser("shards", help="print the shards of the fleet for the workflow")
+    shards.add_argument("--config", default=".github/compliance-orgs.yml")
+    shards.add_argument("--per-shard", type=int, default=1000, help="orgs per shard (one job each)")
+    fleet = sub.add_parser("fleet", help="check every org of the shard in one process; job summary and outputs")
+    fleet.add_argument("--config", default=".github/compliance-orgs.yml")
+    fleet.add_argument("--secrets-env", help="environment variable holding toJSON(secrets)")
+    fleet.add_argument("--shard", default="1/1")
+    fleet.add_argument("--only", default="")
+    fleet.add_argument("--reports", default="reports")
     check = sub.add_parser("check", help="run the suite for one org, write the job summary and outputs")
     check.add_argument("--org", required=True)
     check.add_argument("--expected-owner")
     check.add_argument("--reports", default="reports")
-    args = parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)  # fleet passes what it does not know on to fleet mode
+    if rest and args.command != "fleet":
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    args.rest = rest
+    commands = {"matrix": _matrix, "check": _check, "shards": _shards, "fleet": _fleet}
     try:
-        return _matrix(args) if args.command == "matrix" else _check(args)
-    except ConfigError as exc:
+        return commands[args.command](args)
+    except (ConfigError, UsageError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -37,12 +37,17 @@ FLOORS: dict[str, int] = {
     "compliance.test_requirements": 7,
     # the publishing side stands apart: it reads finished reports and never imports the checks
     "compliance.publish": 9,
-    "compliance.scheduled": 9,
+    "compliance.scheduled": 10,
     # the run history: records, chain, store and remembered facts low enough for run.py and the checks to read;
     # the period report's rendering over the report's look, and the history's commands, above everything
     "compliance.history": 2,
     "compliance.history.render": 8,
-    "compliance.history.__main__": 9,
+    "compliance.history.__main__": 10,
+    # the command from an installed package, and fleet mode: many orgs through the single-org session
+    "compliance.command": 8,
+    "compliance.fleet": 9,
+    "compliance.cli": 10,
+    "compliance.__main__": 11,
 }
 HEAVY = ("httpx", "stamina", "vcr", "compliance.gather")
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import ssl
 import threading
 import time
 from collections.abc import Generator
+from typing import Any
 
 import httpx
 import stamina
 
 from compliance import __version__
-from compliance.evidence import KEPT_HEADERS, Failure, Reply, RequestRecord, Result, next_link
+from compliance.evidence import KEPT_HEADERS, Failure, Reply, RequestRecord, Result
 from compliance.gather.answers import (
     UnusableAnswer,
     connect_reason,
@@ -26,15 +28,18 @@ from compliance.gather.answers import (
     redirect_reason,
     short_reason,
 )
+from compliance.gather.pages import MAX_PAGES, read_pages
 from compliance.inputs import is_loopback
 from compliance.model import UsageError
 from compliance.options import DEFAULT_REQUEST_TIMEOUT
 from compliance.token import Masker, Token
 
-__all__ = ["API_VERSION", "ATTEMPTS", "GitHub"]
+__all__ = ["API_VERSION", "ATTEMPTS", "Gate", "GitHub"]
 
 API_VERSION = "2022-11-28"
 ATTEMPTS = 3
+# Held around each request on the wire: fleet mode's bound on requests in flight and points per minute, all orgs.
+Gate = contextlib.AbstractContextManager[Any]
 
 
 class _BearerAuth(httpx.Auth):
@@ -85,6 +90,7 @@ class GitHub:
         max_wait: float,
         attempts: int = ATTEMPTS,
         timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        gate: Gate | None = None,
     ) -> None:
         stamina.instrumentation.set_on_retry_hooks([])  # retries are reported as evidence, not log noise
         self._api_url = api_url.rstrip("/")
@@ -94,6 +100,7 @@ class GitHub:
         self._budget = _WaitBudget(max_wait)
         self._attempts = attempts
         self._lock = threading.Lock()
+        self._gate: Gate = gate or contextlib.nullcontext()
         self.requests: list[RequestRecord] = []
 
     def close(self) -> None:
@@ -129,7 +136,7 @@ class GitHub:
                 wait_max=2.0,
                 wait_jitter=0.3,
             ):
-                with attempt:
+                with attempt, self._gate:  # the attempt's deadline starts once the gate lets it on the wire
                     return self._once(path, shown, params)
         except _RateLimited as exc:
             return Failure(
@@ -149,23 +156,12 @@ class GitHub:
             return Failure(shown, f"transport error ({type(exc).__name__}: {short_reason(exc)})")
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def get_all(self, path: str, params: dict[str, str], max_pages: int = 10) -> Result:
-        """GET every page of a list (following Link rel="next" on the same API only) as one Reply."""
+    def get_all(self, path: str, params: dict[str, str], max_pages: int = MAX_PAGES) -> Result:
+        """GET every page of a list (on the same API only) as one Reply; pages past the first are sent together."""
         first = self.get(path, params)
         if not isinstance(first, Reply) or not first.ok or not isinstance(first.body, list):
             return first
-        items, page, pages = list(first.body), first, 1
-        while (nxt := next_link(page.headers.get("link", ""))) is not None:
-            if not nxt.startswith(self._api_url + "/"):
-                return Failure(first.path, f"a pagination link left the API ({nxt[:80]}); not followed")
-            if pages >= max_pages:
-                return Failure(first.path, f"more than {max_pages} pages; the list was not read to the end")
-            page_result = self.get(nxt.removeprefix(self._api_url))
-            if not isinstance(page_result, Reply) or not page_result.ok or not isinstance(page_result.body, list):
-                return page_result
-            items += page_result.body
-            page, pages = page_result, pages + 1
-        return Reply(first.path, first.status, first.headers, items)
+        return read_pages(self.get, first, self._api_url, max_pages)
 
     def _should_retry(self, exc: Exception) -> bool | float:
         if isinstance(exc, _RateLimited):

@@ -5,17 +5,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import threading
 from collections.abc import Callable, Iterable, Sequence
 
 from compliance.evidence import Evidence, Failure, NotSent, Reply, RequestRecord, Result, login_of
 from compliance.gather.client import GitHub
+from compliance.gather.pages import concurrently
 from compliance.model import Target, TokenKind, TokenSource, UsageError
 from compliance.probes import RECORD_PROBES, ROLE_PROBES, Probe, granting_roles, is_login, probes_for, role_users_name
 
 __all__ = ["MAX_CONCURRENCY", "collect"]
 
-MAX_CONCURRENCY = 10
+MAX_CONCURRENCY = 20  # one org's requests in flight at most: the largest wave (token and App reads) fits
 Job = Callable[[], tuple[str, Result]]
 
 
@@ -49,7 +49,8 @@ def collect(
 
     def wave(batch: Iterable[Probe], extra: Sequence[Job] = ()) -> None:
         todo: list[Job] = [lambda p=p: send(p) for p in batch] + list(extra)
-        results.update(_concurrently(todo, MAX_CONCURRENCY))
+        # the cap fits the whole wave: every request of a wave is in flight at once, one round trip
+        results.update(concurrently(todo, min(len(todo), MAX_CONCURRENCY)))
 
     wave(p for p in probes if p.wave == 1)
     _check_input(target, results)
@@ -76,32 +77,6 @@ def collect(
         results=results,
         requests=_in_probe_order(requests, order),
     )
-
-
-def _concurrently(jobs: Sequence[Job], limit: int) -> list[tuple[str, Result]]:
-    """Run jobs on at most `limit` daemon threads; Ctrl-C returns at once instead of waiting out a slow request."""
-    done: list[tuple[str, Result] | BaseException | None] = [None] * len(jobs)
-    gate = threading.BoundedSemaphore(limit)
-
-    def work(i: int) -> None:
-        with gate:
-            try:
-                done[i] = jobs[i]()
-            except BaseException as exc:  # handed to the main thread below, which re-raises it
-                done[i] = exc
-
-    threads = [threading.Thread(target=work, args=(i,), daemon=True, name=f"probe-{i}") for i in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    results: list[tuple[str, Result]] = []
-    for item in done:
-        if isinstance(item, BaseException):
-            raise item
-        if item is not None:
-            results.append(item)
-    return results
 
 
 def _check_input(target: Target, results: dict[str, Result]) -> None:

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.simulator import GitHubSimulator, load_scenario, scenario_names
 from tests.simulator.expectations import profile_options
@@ -185,3 +186,43 @@ def test_canary_is_findable(tmp_path: Path) -> None:
             _assert_clean(_everything(tmp_path))
     with pytest.raises(AssertionError):
         _assert_clean({"stdout": sys.version + CANARY[-8:]})
+
+
+def test_no_leak_in_fleet_mode(tmp_path: Path) -> None:
+    """Fleet mode, HTTP libraries logging at DEBUG: no org's token or App token in any output or report.
+
+    One org is behind an echoing proxy; the fleet runs once with tokens from the environment, once from files.
+    """
+    from tests.simulator.fleet import FleetSimulator
+
+    orgs = {"alpha-org": "echoed-token", "beta-org": "compliant", "gamma-org": "missing-members"}
+    (tmp_path / "sitecustomize.py").write_text(DEBUG_LOGGING, encoding="utf-8")  # DEBUG logs from the start
+    folder = tmp_path / "tokens"
+    folder.mkdir(mode=0o700)
+    with FleetSimulator(orgs, app=True) as sim:
+        entries = [{"org": o, "token_secret": f"TOKEN_{i}", "app_token_secret": f"APP_{i}"} for i, o in enumerate(orgs)]
+        (tmp_path / "orgs.yml").write_text(yaml.safe_dump({"orgs": entries}), encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "GITHUB_API_URL")}
+        env |= {f"TOKEN_{i}": sim.tokens[o] for i, o in enumerate(orgs)}
+        env |= {f"APP_{i}": sim.app_tokens[o] for i, o in enumerate(orgs)}
+        env["PYTHONPATH"] = str(tmp_path)
+        for i, org in enumerate(orgs):
+            path = folder / f"TOKEN_{i}"
+            path.write_text(sim.tokens[org] + "\n", encoding="utf-8")
+            path.chmod(0o600)
+        runs = []
+        for how, extra in (("env", []), ("files", ["--token-dir", str(folder)])):
+            argv = [sys.executable, "-m", "compliance", "fleet", "--config", "orgs.yml",
+                    "--reports", how, "--api-url", sim.url, *extra]  # fmt: skip
+            proc = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
+                                  timeout=HANG_GUARD_SECONDS)  # fmt: skip
+            assert proc.returncode == 1, proc.stderr[-2000:]
+            runs.append(proc)
+    texts = {f"stdout {i}": p.stdout for i, p in enumerate(runs)} | {
+        f"stderr {i}": p.stderr for i, p in enumerate(runs)
+    }
+    files = [p for how in ("env", "files") for p in (tmp_path / how).rglob("*") if p.is_file()]
+    assert len(files) == 2 * (3 * 4 + 3)
+    texts.update({str(p): p.read_bytes().decode("utf-8", "replace") for p in files})
+    for token in (*sim.tokens.values(), *sim.app_tokens.values()):
+        assert_no_leak(token, texts)

@@ -273,5 +273,6 @@ def test_workflows_are_hardened() -> None:
     cron = weekly[True]["schedule"][0]["cron"]  # YAML 1.1 reads the key `on` as True
     assert cron.split()[0] not in ("0", "00")
     step = next(s for s in weekly["jobs"]["check"]["steps"] if s.get("id") == "check")
-    assert "secrets[matrix.token_secret]" in step["env"]["GITHUB_TOKEN"]
+    assert "toJSON(secrets)" in step["env"]["FLEET_SECRETS"] and "--secrets-env FLEET_SECRETS" in step["run"]
     assert "${{" not in step["run"]
+    assert all("secrets" not in str(s.get("env", {})) for s in weekly["jobs"]["check"]["steps"] if s is not step)

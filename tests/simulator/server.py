@@ -437,9 +437,13 @@ class GitHubSimulator:
         headers = {}
         if page * size < len(entries):
             args = request.args.to_dict(flat=False)
-            args["page"] = [str(page + 1)]
-            query = "&".join(f"{k}={v}" for k, values in args.items() for v in values)
-            headers["Link"] = f'<{request.host_url.rstrip("/")}{request.path}?{query}>; rel="next"'
+
+            def link(number: int, rel: str) -> str:
+                query = "&".join(f"{k}={v}" for k, values in {**args, "page": [str(number)]}.items() for v in values)
+                return f'<{request.host_url.rstrip("/")}{request.path}?{query}>; rel="{rel}"'
+
+            # as GitHub writes it (recorded: data/recorded/headers.json): next, then last
+            headers["Link"] = f"{link(page + 1, 'next')}, {link(-(-len(entries) // size), 'last')}"
         return self._json(200, chunk, headers)
 
     def _entry(self, entry_id: int, spec: dict[str, Any]) -> dict[str, Any]:

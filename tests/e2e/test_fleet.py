@@ -1,0 +1,131 @@
+"""Fleet mode end to end: many simulated orgs in one process, each report set equal to a single-org run's."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.simulator.fleet import FleetSimulator
+from tests.support import HANG_GUARD_SECONDS, assert_no_leak
+
+OWNER = "acme-copilot-bot"
+ORGS = {"alpha-org": "compliant", "beta-org": "missing-members", "gamma-org": "expiring-soon"}
+
+
+def _config(tmp_path: Path, orgs: dict[str, str]) -> Path:
+    entries = [{"org": o, "token_secret": f"TOKEN_{i}", "expected_owner": OWNER} for i, o in enumerate(orgs)]
+    path = tmp_path / "orgs.yml"
+    path.write_text(yaml.safe_dump({"orgs": entries}), encoding="utf-8")
+    return path
+
+
+def _command(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "GITHUB_API_URL")}
+    return subprocess.run(
+        [sys.executable, "-m", "compliance", *args],
+        env={**base, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=HANG_GUARD_SECONDS,
+    )
+
+
+def _texts(proc: subprocess.CompletedProcess[str], folder: Path) -> dict[str, str]:
+    texts = {"stdout": proc.stdout, "stderr": proc.stderr}
+    texts.update({str(p): p.read_bytes().decode("utf-8", "replace") for p in folder.rglob("*") if p.is_file()})
+    return texts
+
+
+def _json(path: Path) -> dict[str, object]:
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc.pop("generated_at")
+    return doc  # type: ignore[no-any-return]
+
+
+@pytest.mark.e2e
+def test_fleet_reports_equal_single_org_runs(tmp_path: Path) -> None:
+    """One exit code for the fleet, one report set per org identical to a single-org run, a summary, no token."""
+    with FleetSimulator(ORGS) as sim:
+        env = {f"TOKEN_{i}": sim.tokens[o] for i, o in enumerate(ORGS)}
+        config = _config(tmp_path, ORGS)
+        fleet = _command(
+            "fleet", "--config", str(config), "--reports", "fleet", "--api-url", sim.url, env=env, cwd=tmp_path
+        )
+        outputs = ["--compliance-json", "one/compliance.json", "--compliance-md", "one/compliance.md"]
+        outputs += ["--html", "one/compliance.html", "--junitxml", "one/junit.xml"]
+        single_args = ["--org", "beta-org", "--token-env", "TOKEN_1", "--expected-owner", OWNER, "--api-url", sim.url]
+        single = _command(*single_args, *outputs, env=env, cwd=tmp_path)
+        assert {m for m, _, _ in sim.requests} == {"GET"}
+    assert fleet.returncode == 1, fleet.stderr
+    assert single.returncode == 1, single.stderr
+    out = tmp_path / "fleet"
+    assert _json(out / "beta-org" / "compliance.json") == _json(tmp_path / "one" / "compliance.json")
+    md = (out / "beta-org" / "compliance.md").read_text(encoding="utf-8")
+    assert md == (tmp_path / "one" / "compliance.md").read_text(encoding="utf-8")
+    for org in ORGS:
+        assert {p.name for p in (out / org).iterdir()} == {"compliance.json", "compliance.md", "compliance.html",
+                                                          "junit.xml"}  # fmt: skip
+    summary = json.loads((out / "fleet.json").read_text(encoding="utf-8"))
+    assert summary["exit_code"] == 1
+    rows = {r["org"]: r for r in summary["results"]}
+    assert rows["beta-org"]["verdicts"]["MEMBERS-READ"] == "fail"
+    assert rows["alpha-org"]["exit_code"] == 0 and rows["gamma-org"]["verdicts"]["EXPIRY-HEADROOM"] == "warn"
+    assert summary["fix_first"][0]["requirement"] == "MEMBERS-READ"
+    assert summary["fix_first"][0]["orgs"] == {"fail": ["beta-org"]}
+    assert "beta-org" in (out / "fleet.md").read_text(encoding="utf-8")
+    assert "MEMBERS-READ" in (out / "fleet.html").read_text(encoding="utf-8")
+    for token in sim.tokens.values():
+        assert_no_leak(token, {**_texts(fleet, out), **_texts(single, tmp_path / "one")})
+
+
+@pytest.mark.e2e
+def test_fleet_refuses_a_token_file_others_can_read(tmp_path: Path) -> None:
+    """A token folder whose file is not 0600 is bad input: one sentence, exit code 4, nothing written."""
+    orgs = {"alpha-org": "compliant"}
+    folder = tmp_path / "tokens"
+    folder.mkdir(mode=0o700)
+    with FleetSimulator(orgs) as sim:
+        token = folder / "TOKEN_0"
+        token.write_text(sim.tokens["alpha-org"], encoding="utf-8")
+        token.chmod(0o644)
+        args = ("fleet", "--config", str(_config(tmp_path, orgs)), "--token-dir", str(folder), "--api-url", sim.url)
+        refused = _command(*args, "--reports", "refused", env={}, cwd=tmp_path)
+        assert refused.returncode == 4
+        assert "chmod 600" in refused.stderr and "Traceback" not in refused.stderr
+        assert not (tmp_path / "refused").exists()
+        assert sim.requests == []
+        token.chmod(0o600)
+        checked = _command(*args, "--reports", "ok", env={}, cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    storage = json.loads((tmp_path / "ok" / "alpha-org" / "compliance.json").read_text(encoding="utf-8"))
+    assert {r["id"]: r["verdict"] for r in storage["requirements"]}["TOKEN-STORAGE"] == "pass"
+    assert_no_leak(sim.tokens["alpha-org"], _texts(checked, tmp_path / "ok"))
+
+
+@pytest.mark.e2e
+def test_fleet_with_app_tokens_and_a_missing_org(tmp_path: Path) -> None:
+    """An org GitHub does not know is that org's failure to run, said in the summary; the others are checked."""
+    orgs = {"alpha-org": "compliant", "delta-org": "compliant"}
+    with FleetSimulator(orgs, app=True) as sim:
+        entries = [{"org": o, "token_secret": f"TOKEN_{i}", "app_token_secret": f"APP_{i}"} for i, o in enumerate(orgs)]
+        entries[1]["org"] = "ghost-org"  # the simulator knows no org of that name: GitHub's 404
+        config = tmp_path / "orgs.yml"
+        config.write_text(yaml.safe_dump({"orgs": entries}), encoding="utf-8")
+        env = {f"TOKEN_{i}": sim.tokens[o] for i, o in enumerate(orgs)}
+        env.update({f"APP_{i}": sim.app_tokens[o] for i, o in enumerate(orgs)})
+        proc = _command("fleet", "--config", str(config), "--reports", "r", "--api-url", sim.url, env=env, cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    summary = json.loads((tmp_path / "r" / "fleet.json").read_text(encoding="utf-8"))
+    rows = {r["org"]: r for r in summary["results"]}
+    assert rows["ghost-org"]["overall"] == "COULD NOT RUN" and "no organization named" in rows["ghost-org"]["problem"]
+    assert rows["alpha-org"]["verdicts"]["READ-ONLY"] == "pass"  # the grant record settled it
+    for token in [*sim.tokens.values(), *sim.app_tokens.values()]:
+        assert_no_leak(token, _texts(proc, tmp_path / "r"))
