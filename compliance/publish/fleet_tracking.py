@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from compliance.publish.http import Publisher, PublishError, github_api_url, guard_token_under_test
-from compliance.publish.tracking import LABEL, _body, decide, title_for
+from compliance.publish.http import Publisher, PublishError, repository_publisher
+from compliance.publish.tracking import LABEL, decide, issue_body, title_for
 
 __all__ = ["classify", "fleet_states", "main", "open_tracking_issues"]
 
@@ -84,7 +84,7 @@ def open_tracking_issues(gh: Publisher, repo: str) -> dict[str, int]:
 
 
 def _apply(gh: Publisher, repo: str, org: str, state: str, summary: str, issue: int | None, run_url: str) -> str:
-    action, body, base = decide(state, issue), _body(state, summary, run_url), f"/repos/{repo}/issues"
+    action, body, base = decide(state, issue), issue_body(state, summary, run_url), f"/repos/{repo}/issues"
     if action.kind == "create":
         created = gh.send("POST", base, json={"title": title_for(org), "body": body, "labels": [LABEL]})
         return f"opened tracking issue #{created.get('number') if isinstance(created, dict) else '?'} for {org}"
@@ -107,20 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run-url", default="")
     parser.add_argument("--pause", type=float, default=1.0, help="seconds between writes")
     args = parser.parse_args(argv)
-    token = os.environ.get("GH_TOKEN", "")
     try:
-        if not token:
-            raise PublishError("GH_TOKEN is not set; pass the workflow's GITHUB_TOKEN (issues: write) as GH_TOKEN.")
-        if "/" not in args.repo:
-            raise PublishError("--repo must be OWNER/REPO (GITHUB_REPOSITORY in Actions).")
-        guard_token_under_test(token)
         states = fleet_states(Path(args.reports))
-        messages = {
-            401: "GitHub rejected GH_TOKEN (401).",
-            403: "GH_TOKEN may not write issues here (403); the job needs permissions: issues: write.",
-            404: f"Repository {args.repo} not found (404).",
-        }
-        with Publisher(github_api_url(), f"Bearer {token}", messages, "application/vnd.github+json") as gh:
+        with repository_publisher(args.repo) as gh:
             issues = open_tracking_issues(gh, args.repo)
             for org, (state, summary) in states.items():
                 said = _apply(gh, args.repo, org, state, summary, issues.get(title_for(org)), args.run_url)

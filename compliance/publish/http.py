@@ -12,7 +12,14 @@ import httpx
 
 from compliance import __version__
 
-__all__ = ["PublishError", "Publisher", "checked_url", "github_api_url", "guard_token_under_test"]
+__all__ = [
+    "PublishError",
+    "Publisher",
+    "checked_url",
+    "github_api_url",
+    "guard_token_under_test",
+    "repository_publisher",
+]
 
 _TOKEN_FILE_LIMIT = 4096
 
@@ -125,3 +132,20 @@ class Publisher:
                 ) from None
         fallback = f"{method} {path} answered {response.status_code}."
         raise PublishError(self._messages.get(response.status_code, fallback))
+
+
+def repository_publisher(repo: str, messages: dict[int, str] | None = None) -> Publisher:
+    """GitHub's API with the workflow's GH_TOKEN for one repository: the token set and not the one under test."""
+    token = os.environ.get("GH_TOKEN", "")
+    if not token:
+        raise PublishError("GH_TOKEN is not set; pass the workflow's GITHUB_TOKEN (issues: write) as GH_TOKEN.")
+    if "/" not in repo:
+        raise PublishError("--repo must be OWNER/REPO (GITHUB_REPOSITORY in Actions).")
+    guard_token_under_test(token)
+    said = {
+        401: "GitHub rejected GH_TOKEN (401).",
+        403: "GH_TOKEN may not write issues here (403); the job needs permissions: issues: write.",
+        404: f"Repository {repo} not found (404).",
+        **(messages or {}),
+    }
+    return Publisher(github_api_url(), f"Bearer {token}", said, "application/vnd.github+json")

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from compliance.publish.http import Publisher, PublishError, github_api_url, guard_token_under_test
+from compliance.publish.http import PublishError, repository_publisher
 from compliance.publish.tracking import LABEL, title_for
 
 __all__ = ["ALLOWED", "Refused", "accept", "main"]
@@ -88,24 +88,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repo", default=os.environ.get("GITHUB_REPOSITORY", ""))
     parser.add_argument("--workflow", default="compliance.yml")
     args = parser.parse_args(argv)
-    token = os.environ.get("GH_TOKEN", "")
     try:
-        if not token or "/" not in args.repo:
-            raise PublishError("GH_TOKEN and --repo OWNER/REPO (GITHUB_REPOSITORY in Actions) are needed.")
-        guard_token_under_test(token)
         try:
             org, number, branch = accept(_event(Path(args.event)))
         except Refused as exc:
             print(f"ignored: {exc}.")
             return 0
         messages = {
-            401: "GitHub rejected GH_TOKEN (401).",
             403: "GH_TOKEN may not start workflows or write issues here (403); the job needs actions: write and "
             "issues: write.",
             404: f"The workflow {args.workflow} or issue #{number} was not found in {args.repo} (404).",
             422: f"The workflow {args.workflow} does not accept workflow_dispatch with an org input on {branch} (422).",
         }
-        with Publisher(github_api_url(), f"Bearer {token}", messages, "application/vnd.github+json") as gh:
+        with repository_publisher(args.repo, messages) as gh:
             path = f"/repos/{args.repo}/actions/workflows/{args.workflow}/dispatches"
             gh.send("POST", path, json={"ref": branch, "inputs": {"org": org}})
             server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from compliance.publish.http import Publisher, PublishError, github_api_url, guard_token_under_test
+from compliance.publish.http import Publisher, PublishError, repository_publisher
 
 __all__ = ["LABEL", "Action", "decide", "main", "title_for"]
 
@@ -40,7 +40,7 @@ def decide(state: str, open_issue: int | None) -> Action:
     return Action("close", open_issue) if open_issue else Action("none")
 
 
-def _body(state: str, summary: str, run_url: str) -> str:
+def issue_body(state: str, summary: str, run_url: str) -> str:
     heading = {
         "broken": "The token is not compliant.",
         "expiring": "The token expires soon.",
@@ -86,25 +86,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repo", default=os.environ.get("GITHUB_REPOSITORY", ""))
     parser.add_argument("--run-url", default="")
     args = parser.parse_args(argv)
-    token = os.environ.get("GH_TOKEN", "")
     try:
-        if not token:
-            raise PublishError("GH_TOKEN is not set; pass the workflow's GITHUB_TOKEN (issues: write) as GH_TOKEN.")
-        if "/" not in args.repo:
-            raise PublishError("--repo must be OWNER/REPO (GITHUB_REPOSITORY in Actions).")
-        guard_token_under_test(token)
         summary_path = Path(args.summary)
         summary = summary_path.read_text(encoding="utf-8") if summary_path.is_file() else ""
-        messages = {
-            401: "GitHub rejected GH_TOKEN (401).",
-            403: "GH_TOKEN may not write issues here (403); the job needs permissions: issues: write.",
-            404: f"Repository {args.repo} not found (404).",
-        }
-        with Publisher(github_api_url(), f"Bearer {token}", messages, "application/vnd.github+json") as gh:
+        with repository_publisher(args.repo) as gh:
             title = title_for(args.org)
             existing = _find_open(gh, args.repo, title)
             action = decide(args.state, existing)
-            body = _body(args.state, summary, args.run_url)
+            body = issue_body(args.state, summary, args.run_url)
             if action.kind == "create":
                 created = gh.send(
                     "POST", f"/repos/{args.repo}/issues", json={"title": title, "body": body, "labels": [LABEL]}
