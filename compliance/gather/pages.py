@@ -63,7 +63,26 @@ def last_page(header: str) -> tuple[str, int] | None:
     if url is None:
         return None
     pages = [v for k, v in parse_qsl(urlsplit(url).query, keep_blank_values=True) if k == "page"]
-    return (url, int(pages[0])) if len(pages) == 1 and pages[0].isdigit() and 0 < int(pages[0]) < 100_000 else None
+    plain = len(pages) == 1 and pages[0].isascii() and pages[0].isdigit() and len(pages[0]) <= 5
+    return (url, int(pages[0])) if plain and int(pages[0]) > 0 else None
+
+
+def _but_page(query: str) -> list[tuple[str, str]]:
+    return sorted((k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "page")
+
+
+def _continues(url: str, first: Reply, api_url: str) -> str | None:
+    """Why a pagination link does not continue the list asked for (another host, path or filter); None if it does.
+
+    A page from elsewhere would be counted as this list's entries, so only this API, the same path and the same
+    parameters but `page` are followed.
+    """
+    if not url.startswith(api_url + "/"):
+        return f"a pagination link left the API ({url[:80]}); not followed"
+    link, asked = urlsplit(url.removeprefix(api_url)), urlsplit(first.path)
+    if link.path != asked.path or _but_page(link.query) != _but_page(asked.query) or link.fragment:
+        return f"a pagination link names another list ({url[:80]}); not followed"
+    return None
 
 
 def _page_url(last: str, page: int) -> str:
@@ -85,8 +104,8 @@ def read_pages(get: Get, first: Reply, api_url: str, max_pages: int = MAX_PAGES)
     if last is None:
         return _follow(get, first, items, api_url, max_pages)
     url, total = last
-    if not url.startswith(api_url + "/"):
-        return Failure(first.path, f"a pagination link left the API ({url[:80]}); not followed")
+    if (wrong := _continues(url, first, api_url)) is not None:
+        return Failure(first.path, wrong)
     wanted = range(2, min(total, max_pages) + 1)
     jobs = [functools.partial(get, _page_url(url, n).removeprefix(api_url)) for n in wanted]
     answers = concurrently(jobs, len(jobs))
@@ -115,8 +134,8 @@ def _follow(get: Get, first: Reply, items: list[object], api_url: str, max_pages
     """Pages followed one rel="next" at a time (an answer without rel="last")."""
     page, pages = first, 1
     while (nxt := next_link(page.headers.get("link", ""))) is not None:
-        if not nxt.startswith(api_url + "/"):
-            return Failure(first.path, f"a pagination link left the API ({nxt[:80]}); not followed")
+        if (wrong := _continues(nxt, first, api_url)) is not None:
+            return Failure(first.path, wrong)
         if pages >= max_pages:
             return Failure(
                 first.path,

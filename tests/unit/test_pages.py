@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from compliance.evidence import Failure, Reply, Result
 from compliance.gather.pages import last_page, read_pages
 
@@ -30,7 +32,7 @@ class _Pages:
         headers = {}
         if n < self.total:
             headers["link"] = _link(n + 1, self.total) if self.last else _link(n + 1, self.total).split(",")[0]
-        return Reply(f"{PATH}?page={n}", 200, headers, body)
+        return Reply(f"{PATH}?owner%5B%5D=bot&per_page=100&page={n}", 200, headers, body)
 
     def get(self, path: str) -> Result:
         with self._lock:
@@ -74,8 +76,27 @@ def test_a_last_page_off_the_api_is_not_followed() -> None:
     assert isinstance(result, Failure) and "left the API" in result.reason
 
 
+@pytest.mark.parametrize("rel", ["last", "next"])
+@pytest.mark.parametrize("url", [f"{API}/user?per_page=100&page=3", f"{API}{PATH}?owner[]=someone&per_page=100&page=3"])
+def test_a_link_to_another_list_is_not_followed(url: str, rel: str) -> None:
+    """A link on this API to another path or with another filter would count other entries as this list's."""
+    first = Reply(f"{PATH}?owner%5B%5D=bot&per_page=100", 200, {"link": f'<{url}>; rel="{rel}"'}, [{}])
+    asked: list[str] = []
+
+    def get(path: str) -> Result:
+        asked.append(path)
+        return first
+
+    result = read_pages(get, first, API)
+    assert isinstance(result, Failure) and "names another list" in result.reason
+    assert asked == []
+
+
 def test_last_page_reads_only_a_plain_page_number() -> None:
     assert last_page(_link(2, 7)) == (f"{API}{PATH}?owner[]=bot&per_page=100&page=7", 7)
     assert last_page('<https://x/y?page=abc>; rel="last"') is None
     assert last_page('<https://x/y?page=1&page=2>; rel="last"') is None
+    assert last_page('<https://x/y?page=%C2%B2>; rel="last"') is None  # a superscript two is a digit, not a number
+    assert last_page('<https://x/y?page=0>; rel="last"') is None
+    assert last_page('<https://x/y?page=999999999999>; rel="last"') is None
     assert last_page("") is None
