@@ -26,6 +26,7 @@ _REPO = re.compile(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}")
 _DIGITS = re.compile(r"[0-9]{1,20}")
 _NAME = re.compile(r"[A-Za-z0-9_.@-]{1,100}")
 _SHA = re.compile(r"[0-9a-f]{40}")
+_HOST = re.compile(r"[A-Za-z0-9.-]{1,253}")
 
 
 @dataclass(frozen=True)
@@ -53,10 +54,7 @@ def _runner(environ: Mapping[str, str]) -> tuple[str, str | None]:
     """The GitHub Actions run (checked: the environment is outside input), else the user and host."""
     repo, run = environ.get("GITHUB_REPOSITORY", ""), environ.get("GITHUB_RUN_ID", "")
     if environ.get("GITHUB_ACTIONS") == "true" and _REPO.fullmatch(repo) and _DIGITS.fullmatch(run):
-        server = environ.get("GITHUB_SERVER_URL", "https://github.com")
-        parts = urlsplit(server)
-        if parts.scheme != "https" or not parts.hostname or parts.path not in ("", "/") or parts.query:
-            server = "https://github.com"
+        server = _server(environ.get("GITHUB_SERVER_URL", ""))
         attempt = environ.get("GITHUB_RUN_ATTEMPT", "")
         actor = environ.get("GITHUB_ACTOR", "")
         who = f" by {actor}" if _NAME.fullmatch(actor) else ""
@@ -65,10 +63,26 @@ def _runner(environ: Mapping[str, str]) -> tuple[str, str | None]:
             url += f"/attempts/{attempt}"
         return f"GitHub Actions run {run} of {repo}{who}", url
     try:
-        user = getpass.getuser()
+        user = getpass.getuser()  # LOGNAME or USER first: outside input like the rest of the environment
     except (KeyError, OSError):  # no user name for this uid (a container)
-        user = "unknown user"
-    return f"{user} on {socket.gethostname()}", None
+        user = ""
+    host = socket.gethostname()
+    user = user if _NAME.fullmatch(user) else "unknown user"
+    return f"{user} on {host if _HOST.fullmatch(host) else 'an unnamed host'}", None
+
+
+def _server(raw: str) -> str:
+    """GitHub's web address from GITHUB_SERVER_URL: https, a host and a port only (no credentials, path or query)."""
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError:
+        return "https://github.com"
+    if parts.scheme != "https" or not parts.hostname or not _HOST.fullmatch(parts.hostname):
+        return "https://github.com"
+    if parts.username or parts.password or parts.path not in ("", "/") or parts.query or parts.fragment:
+        return "https://github.com"
+    return f"https://{parts.hostname}" + (f":{port}" if port else "")
 
 
 def _commit() -> str | None:

@@ -48,10 +48,17 @@ def _custom_from_token(c: Context, prefix: str, *, not_owner: bool) -> Verdict:
     probe, cause = PROVEN_BY.get(want.permission.lower(), ("", ""))
     reply = c.reply(probe) if probe else None
     if reply is not None and reply.ok:
-        return passed(
-            f"{prefix}; {reply.describe()}, and GitHub serves that report only to org owners and to members whose "
-            f'org role grants "{want.permission}", so the owner holds such a role'
-            + ("." if not_owner else " (or owns the org).")
+        # GitHub's docs also name the parent enterprise's owners and billing managers as readers of org metrics, so
+        # an answer proves the owner may read the reports, not which role grants it: a must held with a caveat
+        return Verdict(
+            Word.WARN,
+            f"{prefix}; {reply.describe()}: GitHub serves that report to org owners, to members whose org role "
+            f'grants "{want.permission}", and (GitHub\'s docs) to owners and billing managers of the parent '
+            "enterprise, so the owner may read the reports; which of these roles it holds is shown by "
+            + _ROLES_RECORD.format(org=c.org)
+            + ".",
+            "Run with a GitHub App token to prove the custom role, or check Organization settings > Organization "
+            "roles > Role assignments for the token's owner.",
         )
     refusal = c.facts.refusals.get(probe) if probe else None
     if refusal is not None and refusal.cause == cause:
@@ -94,7 +101,7 @@ def check_owner_membership(c: Context) -> Verdict:
         found = _custom_from_token(
             c, f"{r.describe()}: the owner's role needs Members: Read to be read", not_owner=False
         )
-        if found.word is Word.FAIL or (found.word is Word.PASS and want.accept_owner):
+        if found.word is Word.FAIL or (found.word is Word.WARN and want.accept_owner):
             return found
     if want.kind == "member" and c.facts.org_access is not None:
         return passed(

@@ -30,6 +30,7 @@ class Row:
     record: Callable[[Context], Verdict | None] | None = None  # decisive where it gives pass, fail or N/A
     granted: str | None = None  # the org permission the record should grant; a refused request then disagrees
     link: TokenLink = TokenLink.NONE
+    token_proves: bool = True  # False: no answer to the token itself can prove it (only the record or a person)
 
 
 _ROWS = (
@@ -37,11 +38,17 @@ _ROWS = (
     Row("ACTIVE", identity.check_active, link=TokenLink.NEW_TOKEN),
     Row("NAME", identity.check_name, org_record.name),
     Row("EXPIRATION-SET", expiry.check_expiration_set, link=TokenLink.NEW_TOKEN),
-    Row("LIFETIME-MAX", expiry.check_lifetime_max, org_record.lifetime_max, link=TokenLink.NEW_TOKEN),
+    Row(
+        "LIFETIME-MAX",
+        expiry.check_lifetime_max,
+        org_record.lifetime_max,
+        link=TokenLink.NEW_TOKEN,
+        token_proves=False,
+    ),
     Row("EXPIRY-HEADROOM", expiry.check_expiry_headroom, link=TokenLink.NEW_TOKEN),
     Row("RESOURCE-OWNER", access.check_resource_owner, org_record.resource_owner, link=TokenLink.NEW_TOKEN),
     Row("REPO-ACCESS", access.check_repo_access, org_record.repo_access, link=TokenLink.NEW_TOKEN),
-    Row("READ-ONLY", permissions.check_read_only, org_record.read_only, link=TokenLink.NEW_TOKEN),
+    Row("READ-ONLY", permissions.check_read_only, org_record.read_only, link=TokenLink.NEW_TOKEN, token_proves=False),
     Row("MEMBERS-READ", permissions.check_members_read, granted="members", link=TokenLink.NEW_TOKEN),
     Row(
         "COPILOT-BUSINESS-READ",
@@ -49,7 +56,13 @@ _ROWS = (
         granted="organization_copilot_seat_management",
         link=TokenLink.NEW_TOKEN,
     ),
-    Row("LEAST-PRIVILEGE", permissions.check_least_privilege, org_record.least_privilege, link=TokenLink.NEW_TOKEN),
+    Row(
+        "LEAST-PRIVILEGE",
+        permissions.check_least_privilege,
+        org_record.least_privilege,
+        link=TokenLink.NEW_TOKEN,
+        token_proves=False,
+    ),
     Row("APPROVED", access.check_approved, org_record.approved),
     Row("SERVICE-ACCOUNT", identity.check_service_account, org_record.service_account),
     Row("OWNER-MEMBERSHIP", owner.check_owner_membership, owner.record_owner_membership),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -154,18 +155,20 @@ def _parse_metadata(path: Path, meta: Any) -> Recording:
             ),
             demo=bool(meta.get("demo", False)),
             app_record=bool(meta.get("app_record", False)),
-            token_hashed=_hashed_token(token.get("hashed_token")),
+            token_hashed=_hashed_token(token.get("hashed_token"), token.get("fingerprint")),
         )
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError):  # UsageError is a ValueError too
         raise UsageError(f"The cassette {path} has incomplete metadata; re-record it with --mode record.") from None
 
 
-def _hashed_token(value: object) -> str | None:
-    """A recorded hashed_token: base64 of a 32-byte digest, or nothing (older recordings have none)."""
+def _hashed_token(value: object, fingerprint: object) -> str | None:
+    """A recorded hashed_token: base64 of a 32-byte digest of the same token as the fingerprint, or nothing."""
     if value is None:
-        return None
+        return None  # older recordings have none
     if not (isinstance(value, str) and _HASHED_TOKEN.fullmatch(value)):
         raise ValueError("token.hashed_token is not base64 of a SHA-256 digest")
+    if not isinstance(fingerprint, str) or base64.b64decode(value).hex()[:8] != fingerprint.removeprefix("sha256:"):
+        raise ValueError("token.hashed_token and token.fingerprint name different tokens")
     return value
 
 

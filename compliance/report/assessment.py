@@ -10,7 +10,7 @@ from compliance import __version__
 from compliance.checks.diagnosis import Headline
 from compliance.checks.evaluate import Evaluation, Finding
 from compliance.checks.registry import REGISTRY
-from compliance.evidence import Evidence
+from compliance.evidence import Evidence, Reply
 from compliance.model import Level, Mode, Verdict, Word
 from compliance.profiles import Profile
 from compliance.provenance import Provenance, audit_log_url
@@ -67,8 +67,13 @@ class Assessment:
 
     @property
     def app_record_read(self) -> bool:
-        """Whether a GitHub App token read the org's grant record in this run."""
-        return any(key.startswith("app:") for key in self.evidence.results)
+        """Whether a GitHub App token read the org's grant record in this run (an answer GitHub gave, 2xx)."""
+        return any(k.startswith("app:") and isinstance(r, Reply) and r.ok for k, r in self.evidence.results.items())
+
+    @property
+    def app_record_refused(self) -> bool:
+        """Whether an App token was given but none of its reads of the grant record was answered."""
+        return not self.app_record_read and any(key.startswith("app:") for key in self.evidence.results)
 
     @property
     def overall(self) -> Overall:
@@ -163,25 +168,28 @@ def reaching_compliant(a: Assessment) -> str | None:
     unproven = a.overall.unproven_musts
     if not unproven:
         return None
-    by_record = [rid for rid in unproven if REGISTRY[rid].record is not None]
-    others = [rid for rid in unproven if rid not in by_record]
+    never = [rid for rid in unproven if not REGISTRY[rid].token_proves]  # no answer to the token can prove these
+    blocked = [rid for rid in unproven if rid not in never]  # the token could prove these: this run's answers did not
     parts = []
-    if by_record and not a.app_record_read:
-        parts.append(
-            f"{_spoken(by_record)} from the org's grant record (run again with a GitHub App token in "
-            "--app-token-env: docs/org-record.md#the-orgs-grant-record)"
+    if never and not a.app_record_read:
+        how = (
+            "the GitHub App's reads were refused in this run: give the App the organization permissions Personal "
+            "access tokens and Personal access token requests (read), then run again"
+            if a.app_record_refused
+            else "run again with a GitHub App token in --app-token-env: docs/org-record.md#the-orgs-grant-record"
         )
-    elif by_record:
-        others = unproven
-    if others:
         parts.append(
-            f"{_spoken(others)} from a signed-off attestation (--attestations: docs/org-record.md#attestations)"
+            f"{_spoken(never)} from the org's grant record ({how}) or a signed-off attestation (--attestations)"
         )
-    return (
-        "The token alone cannot prove every must, so a correct token reads INCOMPLETE until these are proven: "
-        + "; ".join(parts)
-        + "."
-    )
+    elif never:
+        parts.append(
+            f"{_spoken(never)} from a signed-off attestation (--attestations: docs/org-record.md#attestations)"
+        )
+    if blocked:
+        why = "the cause above" if a.headline is not None else "each one's evidence"
+        parts.append(f"{_spoken(blocked)} from GitHub's answers to the token, once {why} is dealt with")
+    lead = "The token alone cannot prove every must, so a correct token reads INCOMPLETE until these are proven: "
+    return (lead if never else "Not every must is proven yet: ") + "; ".join(parts) + "."
 
 
 def _spoken(ids: list[str]) -> str:

@@ -63,8 +63,9 @@ def _observation(f: Finding, ids: _Ids, collected: str, parties: dict[str, str])
         "relevant-evidence": [{"description": v.evidence}],
         "collected": collected,
     }
-    if attested and v.attested_by:
-        party = parties.setdefault(v.attested_by, ids(f"party/{v.attested_by}"))
+    signer = " ".join(v.attested_by.split())  # OSCAL names are one line without edge spaces
+    if attested and signer:
+        party = parties.setdefault(signer, ids(f"party/{signer}"))
         obs["origins"] = [{"actors": [{"type": "party", "actor-uuid": party}]}]
     if f.remediation:
         obs["remarks"] = f"Fix: {f.remediation}"

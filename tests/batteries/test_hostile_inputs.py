@@ -235,6 +235,10 @@ def _set(doc: dict[str, Any], dotted: str, value: object) -> None:
         ("metadata.copilot_token_compliance.org", "acme\x1f"),
         ("metadata.copilot_token_compliance.org", "acme/../x"),
         ("metadata.copilot_token_compliance.org", 5),
+        ("metadata.copilot_token_compliance.token.hashed_token", "not base64 of a digest"),
+        ("metadata.copilot_token_compliance.token.hashed_token", 5),
+        # a well-formed hash of another token than the fingerprint names
+        ("metadata.copilot_token_compliance.token.hashed_token", "A" * 43 + "="),
     ],
 )
 def test_malformed_cassette_is_refused(tmp_path: Path, field: str, value: object) -> None:

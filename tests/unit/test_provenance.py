@@ -57,3 +57,27 @@ def test_audit_log_link_per_deployment(api: str, web: str) -> None:
 def test_no_audit_log_link_for_an_unknown_host() -> None:
     """A simulator or proxy URL has no known web host: no link rather than a guessed one."""
     assert audit_log_url("http://127.0.0.1:8080", "acme", "x") is None
+
+
+@pytest.mark.parametrize(
+    "server",
+    ["https://user:s3cret@ghe.example", "https://ghe.example#frag", "https://ghe.example/x", "http://ghe.example"],
+)
+def test_a_server_url_with_more_than_a_host_is_not_trusted(server: str) -> None:
+    """Credentials, a path, a fragment or plain http in GITHUB_SERVER_URL never reach a report."""
+    _, url = _runner({**ACTIONS, "GITHUB_SERVER_URL": server})
+    assert url == "https://github.com/acme/compliance/actions/runs/77/attempts/1"
+
+
+def test_a_port_is_kept() -> None:
+    """A GHES host on its own port keeps it."""
+    assert _runner({**ACTIONS, "GITHUB_SERVER_URL": "https://ghes.example:8443/"})[1] == (
+        "https://ghes.example:8443/acme/compliance/actions/runs/77/attempts/1"
+    )
+
+
+def test_a_hostile_login_name_is_not_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside Actions the user name comes from LOGNAME or USER: markup or a newline there is not repeated."""
+    monkeypatch.setenv("LOGNAME", "evil\n## COMPLIANT <b>x</b>")
+    who, url = _runner({})
+    assert url is None and who.startswith("unknown user on ")

@@ -7,14 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from compliance.attestations import Attestation
 from compliance.checks.evaluate import evaluate
 from compliance.checks.registry import REGISTRY
-from compliance.model import Mode, Settings
+from compliance.model import Mode, Settings, Word
 from compliance.profiles import load_profile
 from compliance.report.assessment import Assessment, reaching_compliant
 from compliance.report.html import answer, html_summary
 from compliance.report.html_hooks import HtmlHooks
 from compliance.report.html_page import PageLayoutError, lead_with_answer, standalone_page
+from compliance.report.oscal import oscal_results
 from tests.evidence_factory import NOW, evidence, reply
 
 PROFILE = load_profile("milestone-copilot", REGISTRY.keys())
@@ -39,6 +41,36 @@ def test_reaching_compliant_names_the_evidence_for_each_unproven_must() -> None:
     """Without an App token the record is named for what it can prove; nothing to say when all musts are proven."""
     text = reaching_compliant(_assessment())
     assert text is not None and "LIFETIME-MAX, READ-ONLY and LEAST-PRIVILEGE from the org's grant record" in text
+
+
+def test_reaching_compliant_never_sends_a_blocked_must_to_an_attestation() -> None:
+    """Musts the token could prove but this run's answers did not (a refusal) are sent to the cause, not to a person."""
+    text = reaching_compliant(_assessment(user=reply("/user", 401, {"message": "Bad credentials"})))
+    assert text is not None
+    assert "LIFETIME-MAX, READ-ONLY and LEAST-PRIVILEGE from the org's grant record" in text
+    blocked = text.split("; ")[-1]
+    assert "RESOURCE-OWNER" in blocked and "attestation" not in blocked and "GitHub's answers" in blocked
+
+
+def test_reaching_compliant_names_the_missing_app_permission_when_the_record_was_refused() -> None:
+    """An App token whose reads were refused is told which permissions it lacks, not that the record was read."""
+    refused = {"message": "Resource not accessible by integration"}
+    a = _assessment(app__grants=reply("/orgs/acme/personal-access-tokens", 403, refused))
+    assert a.app_record_refused and not a.app_record_read
+    text = reaching_compliant(a)
+    assert text is not None and "Personal access tokens and Personal access token requests (read)" in text
+
+
+def test_oscal_names_a_signer_on_one_line() -> None:
+    """An attestation signed with a line break and edge spaces becomes the party "Jane Admin"; it validates."""
+    from trestle.oscal.assessment_results import AssessmentResults
+
+    ev = evidence()
+    statement = Attestation("NAME", Word.PASS, "  Jane\nAdmin  ", NOW.date(), NOW.date(), "seen", "SEC-1", 1)
+    a = Assessment(PROFILE, Mode.LIVE, ev, evaluate(ev, PROFILE, Settings(), [statement]), "sha256:00000000")
+    doc = oscal_results(a, NOW)
+    AssessmentResults.model_validate(doc["assessment-results"])
+    assert [p["name"] for p in doc["assessment-results"]["metadata"]["parties"]] == ["Jane Admin"]
 
 
 def test_failures_lead_the_summary() -> None:
