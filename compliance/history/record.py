@@ -13,7 +13,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import rfc8785
 
@@ -60,7 +60,14 @@ REPORT_SCHEMA: dict[str, Any] = {
         },
         "run": {
             "type": "object",
-            "properties": {"suite_version": _TEXT, "commit": _TEXT, "profile_hash": _TEXT, "runner": _TEXT},
+            "properties": {
+                "suite_version": _TEXT,
+                "commit": _TEXT,
+                "profile_hash": _TEXT,
+                "profile_sha256": _TEXT,
+                "runner": _TEXT,
+                "runner_url": {"type": ["string", "null"], "maxLength": 500},
+            },
         },
         "requirements": {
             "type": "array",
@@ -81,7 +88,7 @@ REPORT_SCHEMA: dict[str, Any] = {
 
 def stamp(moment: dt.datetime) -> str:
     """A UTC time as records show it (second precision, Z)."""
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(dt.UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"  # years < 1000 padded
 
 
 def parse_time(value: object) -> dt.datetime | None:
@@ -90,9 +97,9 @@ def parse_time(value: object) -> dt.datetime | None:
         return None
     try:
         moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        return moment.astimezone(dt.UTC) if moment.tzinfo else None
+    except (ValueError, OverflowError):  # OverflowError: a time at the edge of year 1 or 9999 moved to UTC
         return None
-    return moment.astimezone(dt.UTC) if moment.tzinfo else None
 
 
 def digest(record: dict[str, Any]) -> str:
@@ -117,24 +124,41 @@ def read_report(path: Path) -> dict[str, Any]:
         data = json.loads(raw)
     except (ValueError, RecursionError):
         raise UsageError(f"The report {path} is not JSON; pass the file --compliance-json wrote.") from None
+    try:
+        json.dumps(data, ensure_ascii=False).encode()
+    except UnicodeEncodeError:  # a \ud800 escape alone: no record could hash or write it
+        raise UsageError(f"The report {path} holds text that is not Unicode (an unpaired surrogate).") from None
     error = next(iter(Draft202012Validator(REPORT_SCHEMA).iter_errors(data)), None)
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "the top level"
         raise UsageError(f"The report {path} is not a compliance report at {where}: {error.message[:200]}.")
     if data.get("demo"):
         raise UsageError(f"The report {path} is the bundled demo, not an org's run; it is not kept in a history.")
-    for key in ("generated_at", "recorded_at"):
-        if data.get(key) is not None and parse_time(data[key]) is None:
-            raise UsageError(f"The report {path} has an unreadable {key} {data[key]!r}.")
+    times = {**{f"token.{k}": v for k, v in data["token"].items() if k in ("expires_at", "created_at")}, **data}
+    for key in ("generated_at", "recorded_at", "token.expires_at", "token.created_at"):
+        if times.get(key) is not None and parse_time(times[key]) is None:
+            raise UsageError(f"The report {path} has an unreadable {key} {times[key]!r}.")
+    _split(data["api_url"], f"The report {path} has an api_url that is not a URL")
     return dict(data)
 
 
-def _run_url(value: str | None) -> str | None:
+def _split(value: str, sentence: str) -> SplitResult:
+    """The URL's parts; UsageError (`sentence`, the value beside it) when it cannot be split (an unclosed [)."""
+    try:
+        return urlsplit(value)
+    except ValueError:
+        raise UsageError(f"{sentence}: {value[:200]!r}.") from None
+
+
+def _run_url(value: str | None, name: str) -> str | None:
     if not value:
         return None
-    parts = urlsplit(value)
-    if parts.scheme != "https" or not parts.hostname or len(value) > 500 or any(c.isspace() for c in value):
-        raise UsageError(f"--run-url {value!r} is not an https:// URL; pass the workflow run's address.")
+    try:
+        parts = urlsplit(value) if len(value) <= 500 and not any(c.isspace() for c in value) else None
+    except ValueError:  # an unclosed [ or a bad port
+        parts = None
+    if parts is None or parts.scheme != "https" or not parts.hostname:
+        raise UsageError(f"{name} {value[:200]!r} is not an https:// URL; pass the workflow run's address.")
     return value
 
 
@@ -149,7 +173,7 @@ def record_of(report: dict[str, Any], run_url: str | None = None) -> dict[str, A
         "at": stamp(observed),  # when the evidence was observed: the recording's time for a replay
         "generated_at": stamp(parse_time(report["generated_at"]) or observed),
         "org": report["org"],
-        "host": urlsplit(report["api_url"]).hostname or report["api_url"][:200],
+        "host": _split(report["api_url"], "The report's api_url is not a URL").hostname or report["api_url"][:200],
         "profile": report["profile"],
         "profile_hash": run.get("profile_sha256") or run.get("profile_hash"),
         "suite_version": run.get("suite_version") or __version__,  # older reports: the suite that appends
@@ -157,7 +181,8 @@ def record_of(report: dict[str, Any], run_url: str | None = None) -> dict[str, A
         "mode": report["mode"],
         "overall": report["overall"],
         "cause": headline.get("cause") or None,
-        "run_url": _run_url(run_url or run.get("runner_url")),  # the run itself names its Actions run
+        # the run itself names its Actions run, unless --run-url names another
+        "run_url": _run_url(run_url, "--run-url") if run_url else _run_url(run.get("runner_url"), "run.runner_url"),
         "requirements": {
             r["id"]: {"verdict": r["verdict"], "source": r.get("source", "token")}
             for r in report.get("requirements", [])

@@ -2,12 +2,15 @@
 
 Beside `history.jsonl` lives `history.jsonl.head`, the anchor of its tail (see compliance/history/chain.py). An
 append takes an exclusive lock on the history file itself (flock: two appenders, in two processes or two jobs on one
-machine, wait for each other), reads and verifies the whole chain, writes one line and fsyncs it, then replaces the
-head atomically. A history that does not verify is never appended to.
+machine, wait for each other), reads and verifies the whole chain, checks each new record against the record schema,
+stages the new head, appends the lines and fsyncs them, then moves the head into place; a failure on the way leaves
+the old history and head. A history that does not verify is never appended to.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -17,7 +20,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from compliance.history.chain import RECORD_SCHEMA, Break, Head, check_chain, link, valid_head
 from compliance.limits import read_bounded
@@ -123,16 +126,68 @@ def _checked(raw: bytes, path: Path, expect: Head | None) -> Checked:
     return Checked(records, head, broken)
 
 
-def _write_head(path: Path, head: Head) -> None:
-    text = json.dumps({"v": 1, "records": head.records, "head": head.hash}) + "\n"
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=".head.", suffix=".tmp", delete=False) as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(fh.name, 0o666 & ~umask)  # as any new file under the umask (mkstemp alone would force 0600)
-    os.replace(fh.name, head_path(path))
+def _stage_head(path: Path, head: Head) -> str:
+    """The new head written and synced beside the history under a temporary name (its name), not yet in place."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".head.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps({"v": 1, "records": head.records, "head": head.hash}) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(name, 0o666 & ~umask)  # as any new file under the umask (mkstemp alone forces 0600)
+    except BaseException:
+        _remove(name)
+        raise
+    return name
+
+
+def _remove(name: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(name)
+
+
+def _write(fd: int, path: Path, size: int, text: bytes, head: Head) -> None:
+    """Append whole lines and move the new head into place, or leave the history and its head as they were.
+
+    The head is staged first (an unwritable folder or a full disk stops there, before any record byte), then the
+    lines are appended and synced, then the head replaces the old one. A failure in between cuts the history back
+    to its old `size`, so the head is never left behind the records; if even that fails, verify names the state.
+    """
+    try:
+        staged = _stage_head(path, head)
+    except OSError as exc:
+        raise UsageError(
+            f"Nothing was appended to {path}: its head cannot be written: {exc.strerror or exc}."
+        ) from None
+    try:
+        done = 0
+        while done < len(text):  # a full disk or a file size limit may take part of a write, then refuse the rest
+            done += os.write(fd, text[done:]) or _full()
+        os.fsync(fd)
+        os.replace(staged, head_path(path))
+    except BaseException as exc:
+        _remove(staged)
+        try:
+            os.ftruncate(fd, size)
+            os.fsync(fd)
+            undone = "nothing was appended"
+        except OSError:
+            undone = "cutting it back failed too, so verify says what to restore"
+        if isinstance(exc, OSError):
+            raise UsageError(f"The history {path} cannot be written ({exc.strerror or exc}); {undone}.") from None
+        raise
+    with contextlib.suppress(OSError):  # the head's new name kept on disk: its folder synced (best effort)
+        folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+
+
+def _full() -> NoReturn:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
 def _lock(fd: int, wait: float) -> None:
@@ -152,11 +207,11 @@ def append(path: Path, records: Sequence[dict[str, Any]], wait: float = LOCK_WAI
 
     Several records in one call (a weekly run's orgs) cost one lock and one verification of the history.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_NONBLOCK, 0o666)
     except OSError as exc:
-        raise UsageError(f"The history {path} cannot be opened for appending: {exc.strerror}.") from None
+        raise UsageError(f"The history {path} cannot be opened for appending: {exc.strerror or exc}.") from None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise UsageError(f"The history {path} is not a regular file.")
@@ -170,17 +225,33 @@ def append(path: Path, records: Sequence[dict[str, Any]], wait: float = LOCK_WAI
         for record in records:
             previous = link(record, previous)
             placed.append(previous)
+        _check_new(placed, path)
         lines = [(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n").encode() for r in placed]
         text = b"".join(lines)
         if any(len(line) > LINE_LIMIT for line in lines) or len(raw) + len(text) > HISTORY_LIMIT:
             raise UsageError(f"The history {path} would grow past its bounds; start a new file for the next period.")
         if placed:
-            os.write(fd, text)  # one write of whole lines (O_APPEND), then fsync, then the head
-            os.fsync(fd)
-            _write_head(path, Head(placed[-1]["seq"] + 1, placed[-1]["hash"]))
+            _write(fd, path, len(raw), text, Head(placed[-1]["seq"] + 1, placed[-1]["hash"]))
         return placed
+    except OSError as exc:  # reading or locking it
+        raise UsageError(f"The history {path} cannot be appended to: {exc.strerror or exc}.") from None
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def _check_new(placed: list[dict[str, Any]], path: Path) -> None:
+    """Every new record fits the record schema, or UsageError before any byte is written: no record poisons the file."""
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(RECORD_SCHEMA)
+    for record in placed:
+        error = next(iter(validator.iter_errors(record)), None)
+        if error is not None:
+            where = "/".join(str(p) for p in error.absolute_path) or "the record"
+            raise UsageError(
+                f"Not appending to {path}: the record of {record.get('org')} would not be a history record at "
+                f"{where}: {error.message[:200]}."
+            )
 
 
 def _read_all(fd: int, path: Path) -> bytes:

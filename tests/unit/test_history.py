@@ -6,12 +6,15 @@ import datetime as dt
 import itertools
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from compliance.history.__main__ import main
+from compliance.history.keep import actions_run_url
 from compliance.history.memory import recall
 from compliance.history.record import digest
 from compliance.history.store import HISTORY_LIMIT, head_path, load
@@ -245,21 +248,56 @@ def test_hostile_histories_end_with_one_sentence_and_exit_4(
         (lambda d: d.update(generated_at="yesterday"), "unreadable generated_at"),
         (lambda d: d["requirements"].append({"id": "x" * 70, "verdict": "pass"}), "at requirements/2/id"),
         (lambda d: d.update(org="-bad"), "at org"),
+        # each of these once became a traceback, or a record after which every verify failed
+        (lambda d: d.update(run={"profile_sha256": {"a": 1}}), "at run/profile_sha256: {'a': 1} is not of type"),
+        (lambda d: d.update(run={"profile_sha256": "a" * 5000}), "at run/profile_sha256: 'aaaa"),
+        (lambda d: d.update(run={"runner_url": 5}), "at run/runner_url"),
+        (lambda d: d.update(run={"runner_url": "https://[::1"}), "run.runner_url 'https://[::1' is not an https"),
+        (lambda d: d.update(generated_at="9999-12-31T23:59:59-01:00"), "unreadable generated_at '9999-12-31T"),
+        (lambda d: d.update(recorded_at="0001-01-01T00:00:00+01:00"), "unreadable recorded_at"),
+        (lambda d: d["token"].update(expires_at="0001-01-01T00:00:00+01:00"), "unreadable token.expires_at"),
+        (lambda d: d["token"].update(created_at="9999-12-31T23:59:59-01:00"), "unreadable token.created_at"),
+        (lambda d: d.update(api_url="http://[::1"), "has an api_url that is not a URL: 'http://[::1'"),
+        (lambda d: d.update(profile="\ud800"), "holds text that is not Unicode"),
+        # past the report's own schema, the record's: a host name longer than any host's
+        (lambda d: d.update(api_url="https://" + "a" * 300 + ".example"), "would not be a history record at host"),
     ],
 )
 def test_bad_reports_are_refused_before_anything_is_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], change: Any, sentence: str
 ) -> None:
+    """A malformed report ends with one sentence and exit code 4; the history and its head stay as they were."""
+    assert append(tmp_path, report("2025-12-29T06:17:00Z")) == 0
+    path = tmp_path / "history.jsonl"
+    before = path.read_bytes(), head_path(path).read_bytes()
+    capsys.readouterr()
     doc = report("2026-01-05T06:17:00Z")
     change(doc)
     assert append(tmp_path, doc) == 4
-    assert sentence in capsys.readouterr().err
-    assert not (tmp_path / "history.jsonl").exists() or not (tmp_path / "history.jsonl").read_bytes()
+    err = capsys.readouterr().err
+    assert sentence in err and err.startswith("error: ") and err.count("\n") == 1, err
+    assert (path.read_bytes(), head_path(path).read_bytes()) == before
+    assert verify(path, capsys)[0] == 0
+
+
+def test_a_time_before_year_1000_is_kept_in_the_records_form(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Four digits of year whatever the year: a record the history's own schema refuses is never written."""
+    assert append(tmp_path, report("0999-01-05T06:17:00Z", expires_at="0001-01-01T00:00:00Z")) == 0
+    record = lines(tmp_path / "history.jsonl")[0]
+    assert (record["at"], record["token"]["expires_at"]) == ("0999-01-05T06:17:00Z", "0001-01-01T00:00:00Z")
+    assert verify(tmp_path / "history.jsonl", capsys)[0] == 0
 
 
 def test_run_url_must_be_https(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert append(tmp_path, report("2026-01-05T06:17:00Z"), "history.jsonl", "--run-url", "javascript:alert(1)") == 4
     assert "is not an https:// URL" in capsys.readouterr().err
+    assert append(tmp_path, report("2026-01-05T06:17:00Z"), "history.jsonl", "--run-url", "https://[::1/r") == 4
+    assert (
+        capsys.readouterr().err
+        == "error: --run-url 'https://[::1/r' is not an https:// URL; pass the workflow run's address.\n"
+    )
     assert append(tmp_path, report("2026-01-05T06:17:00Z"), "history.jsonl", "--run-url", "https://x.example/r/1") == 0
     assert lines(tmp_path / "history.jsonl")[0]["run_url"] == "https://x.example/r/1"
 
@@ -353,3 +391,93 @@ def test_one_append_keeps_several_reports_in_order(tmp_path: Path, capsys: pytes
     bad.write_text("{}", encoding="utf-8")
     assert main(["append", "--history", str(tmp_path / "h.jsonl"), *paths, "--report", str(bad)]) == 4
     assert len(lines(tmp_path / "h.jsonl")) == 2  # one bad report: none of this call's records is kept
+
+
+def _limited(limit: int, call: str) -> subprocess.CompletedProcess[str]:
+    """Python run with files limited to `limit` bytes, as on a full disk: a write takes what fits, then fails."""
+    code = (
+        "import resource, signal\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))\n"
+        f"{call}\n"
+    )
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.parametrize(("room", "sentence"), [(10, "its head cannot be written"), (100, "nothing was appended")])
+def test_a_full_disk_leaves_the_history_and_its_head_as_they_were(
+    history: Path, capsys: pytest.CaptureFixture[str], room: int, sentence: str
+) -> None:
+    """No room for the head (10 bytes), or for the head but not the record (100): one sentence, exit 4, no change."""
+    bad = history.parent / "next.json"
+    bad.write_text(json.dumps(report("2026-02-02T06:17:00Z")), encoding="utf-8")
+    before = history.read_bytes(), head_path(history).read_bytes()
+    argv = ["append", "--history", str(history), "--report", str(bad)]
+    done = _limited(
+        room if room < 100 else len(before[0]) + room,
+        f"from compliance.history.__main__ import main\nraise SystemExit(main({argv!r}))",
+    )
+    assert done.returncode == 4, done.stderr
+    assert done.stderr.startswith("error: ") and sentence in done.stderr and done.stderr.count("\n") == 1
+    assert "Traceback" not in done.stderr + done.stdout
+    assert (history.read_bytes(), head_path(history).read_bytes()) == before
+    assert not list(history.parent.glob(".head.*"))
+    assert verify(history, capsys)[0] == 0
+
+
+def test_keep_after_run_reports_a_full_disk_as_not_kept(history: Path) -> None:
+    """The suite's own --history append: a write that fails is one line saying the run was not kept."""
+    doc = history.parent / "next.json"
+    doc.write_text(json.dumps(report("2026-02-02T06:17:00Z")), encoding="utf-8")
+    before = history.read_bytes()
+    call = (
+        "from pathlib import Path\nfrom compliance.history.keep import keep_after_run\n"
+        f"print(keep_after_run(Path({str(history)!r}), Path({str(doc)!r}), {{}}))"
+    )
+    done = _limited(len(before) + 100, call)
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    assert done.stdout.startswith(f"(False, '--history: this run was NOT kept in {history}: The history {history}")
+    assert "nothing was appended" in done.stdout and done.stdout.count("\n") == 1
+    assert history.read_bytes() == before
+
+
+def test_an_unmakeable_history_folder_is_one_sentence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file where the history's folder should be: one sentence and exit code 4, not a traceback."""
+    (tmp_path / "taken").write_text("a file", encoding="utf-8")
+    assert append(tmp_path, report("2026-01-05T06:17:00Z"), "taken/history.jsonl") == 4
+    err = capsys.readouterr().err
+    assert err.startswith("error: The history ") and "cannot be opened for appending" in err and err.count("\n") == 1
+
+
+_RUN = {"GITHUB_REPOSITORY": "acme/compliance", "GITHUB_RUN_ID": "42"}
+
+
+@pytest.mark.parametrize(
+    ("server", "expected"),
+    [
+        ("https://github.com", "https://github.com"),
+        ("https://ghe.acme.example/", "https://ghe.acme.example"),
+        ("https://GHE.acme.example:8443", "https://ghe.acme.example:8443"),
+        ("https://user:secret@ghe.acme.example", "https://github.com"),
+        ("https://user@ghe.acme.example", "https://github.com"),
+        ("https://ghe.acme.example/evil", "https://github.com"),
+        ("https://ghe.acme.example?next=evil", "https://github.com"),
+        ("https://ghe.acme.example#evil", "https://github.com"),
+        ("https://ghe.acme.example:99999", "https://github.com"),
+        ("https://ghe.acme.example:port", "https://github.com"),
+        ("https://[::1", "https://github.com"),
+        ("https://ghe.acme\n.example", "https://github.com"),
+        ("http://ghe.acme.example", "https://github.com"),
+        ("https://", "https://github.com"),
+        ("", "https://github.com"),
+    ],
+)
+def test_the_actions_run_url_takes_only_https_host_and_port(server: str, expected: str) -> None:
+    """GITHUB_SERVER_URL is outside input: rebuilt as https://host[:port], anything else is github.com."""
+    assert actions_run_url({**_RUN, "GITHUB_SERVER_URL": server}) == f"{expected}/acme/compliance/actions/runs/42"
+
+
+@pytest.mark.parametrize(("repo", "run"), [("../..", "42"), ("acme/..", "42"), ("acme", "42"), ("acme/c", "4\u0662")])
+def test_no_actions_run_url_from_malformed_variables(repo: str, run: str) -> None:
+    assert actions_run_url({"GITHUB_REPOSITORY": repo, "GITHUB_RUN_ID": run}) is None
+    assert actions_run_url({}) is None
