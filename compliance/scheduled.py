@@ -8,9 +8,10 @@ Usage (each step of .github/workflows/compliance.yml calls one of these):
   python -m compliance.scheduled check --org ORG [--expected-owner LOGIN] [--reports DIR]  (one org)
 
 `fleet --secrets-env NAME` reads the secrets the workflow passes as one JSON object (`toJSON(secrets)`: the
-organization, repository and environment secrets the job may see), puts each org's named secret into this
-process's environment under that name, removes the JSON, and runs fleet mode with the tokens read as
-`--token-env NAME` would read them.
+organization, repository and environment secrets the job may see, at most 16 MiB), puts each org's named secret
+into this process's environment under the name the config uses (GitHub stores secret names upper-case, so they
+match whatever their case), removes the JSON, and runs fleet mode with the tokens read as `--token-env NAME`
+would read them. Bad input or configuration is one sentence and exit code 4.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import yaml
 
@@ -34,10 +36,19 @@ __all__ = ["classify", "load_config", "main"]  # classify: compliance.publish.fl
 
 _NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 _SECRET = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# far above what the workflow passes (Linux holds at most 128 KiB in one environment variable); a bound all the same
+SECRETS_LIMIT = 16 * 1024 * 1024
 
 
 class ConfigError(ValueError):
     """The org config file is unusable; the message says how to fix it."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a bad command line as one sentence (exit code 4), never its usage text and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ConfigError(f"{message}; see python -m compliance.scheduled --help.")
 
 
 def load_config(path: Path) -> list[dict[str, str]]:
@@ -149,27 +160,37 @@ def _orgs(config: str) -> list[str]:
         raise ConfigError(str(exc)) from None
 
 
+def _secrets(name: str | None) -> dict[str, object]:
+    """The secrets JSON from the environment variable `name` (then removed), keyed by upper-case secret name."""
+    raw = os.environ.pop(name, "") if name else ""
+    wrong = f"{name} does not hold a JSON object of secrets (toJSON(secrets))."
+    if len(raw) > SECRETS_LIMIT:
+        raise ConfigError(f"{name} is larger than 16 MiB, more than toJSON(secrets) gives; pass only toJSON(secrets).")
+    try:
+        secrets = json.loads(raw or "{}")
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
+        raise ConfigError(wrong) from None
+    if not isinstance(secrets, dict):
+        raise ConfigError(wrong)
+    return {str(k).upper(): v for k, v in secrets.items()}
+
+
 def _fleet(args: argparse.Namespace) -> int:
     """Fleet mode with the tokens from the workflow's secrets JSON; the job summary and the exit code as outputs."""
-    secrets: object = {}
-    if args.secrets_env:
-        try:
-            secrets = json.loads(os.environ.pop(args.secrets_env, "") or "{}")
-        except ValueError:
-            raise ConfigError(f"{args.secrets_env} does not hold a JSON object of secrets (toJSON(secrets)).") from None
-    if not isinstance(secrets, dict):
-        raise ConfigError(f"{args.secrets_env} does not hold a JSON object of secrets (toJSON(secrets)).")
+    secrets = _secrets(args.secrets_env)
     for entry in load_orgs(Path(args.config)) if secrets else []:
         for name in (entry.token_secret, entry.app_token_secret):
-            if name and isinstance(secrets.get(name), str):
-                os.environ[name] = secrets[name]
+            # no secret of the user's may start with GITHUB_: such a key is the workflow's own token, never an org's
+            value = secrets.get(name.upper()) if name and not name.upper().startswith("GITHUB_") else None
+            if isinstance(value, str):
+                os.environ[name] = value  # the name the config uses: fleet mode reads --token-env NAME
     del secrets
     # every org's report set in the artifact includes the PDF and OSCAL an auditor asks for
     auditor = ["--compliance-pdf", "compliance.pdf", "--compliance-oscal", "compliance.oscal.json"]
     argv = ["--config", args.config, "--reports", args.reports, "--shard", args.shard, *auditor, *args.rest]
     code = fleet_main([*argv, "--only", args.only] if args.only else argv)
     summary = Path(args.reports) / "fleet.md"
-    if summary.is_file():
+    if summary.is_file():  # also when the shard has nothing to do: the summary says so
         _summary(summary.read_text(encoding="utf-8")[: 1000 * 1024])  # GitHub keeps at most 1 MiB of a step summary
     else:
         _summary(f"## Copilot token compliance\n\nThe fleet check could not run (exit code {code}); see the log.")
@@ -178,8 +199,8 @@ def _fleet(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one subcommand; configuration problems end with one sentence and exit code 2."""
-    parser = argparse.ArgumentParser(
+    """Run one subcommand; bad input or configuration ends with one sentence and exit code 4."""
+    parser = _Parser(
         prog="python -m compliance.scheduled", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     sub = parser.add_subparsers(dest="command", required=True)
@@ -199,16 +220,16 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--org", required=True)
     check.add_argument("--expected-owner")
     check.add_argument("--reports", default="reports")
-    args, rest = parser.parse_known_args(argv)  # fleet passes what it does not know on to fleet mode
-    if rest and args.command != "fleet":
-        parser.error(f"unrecognized arguments: {' '.join(rest)}")
-    args.rest = rest
     commands = {"matrix": _matrix, "check": _check, "shards": _shards, "fleet": _fleet}
     try:
+        args, rest = parser.parse_known_args(argv)  # fleet passes what it does not know on to fleet mode
+        if rest and args.command != "fleet":
+            parser.error(f"unrecognized arguments: {' '.join(rest)}")
+        args.rest = rest
         return commands[args.command](args)
     except (ConfigError, UsageError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return 4
 
 
 if __name__ == "__main__":

@@ -67,13 +67,16 @@ def fix_first(runs: list[OrgRun]) -> list[dict[str, Any]]:
     return sorted(rows.values(), key=key)
 
 
-def summary_document(runs: list[OrgRun], elapsed: float, throttle: Throttle, when: dt.datetime) -> dict[str, Any]:
-    """The fleet summary as JSON: one row per org, the matrix, what to fix first, the run's cost."""
+def summary_document(
+    runs: list[OrgRun], elapsed: float, throttle: Throttle, when: dt.datetime, note: str = ""
+) -> dict[str, Any]:
+    """The fleet summary as JSON: one row per org, the matrix, what to fix first, the run's cost, a note."""
     ids = list(dict.fromkeys(rid for run in runs for rid in run.words()))
     overall = Counter(run.overall for run in runs)
     return {
         "generated_at": iso(when),
         "orgs": len(runs),
+        "note": note,  # why a shard checked no org (--only names an org of another shard), else ""
         "exit_code": 0 if all(r.exit_code == 0 for r in runs) else 1,
         "overall": dict(sorted(overall.items())),
         "requirements": ids,
@@ -102,6 +105,7 @@ def _markdown(doc: dict[str, Any]) -> str:
     ids = doc["requirements"]
     lines = [f"# Copilot token compliance: {doc['orgs']} orgs", ""]
     lines += [", ".join(f"{n} {w}" for w, n in doc["overall"].items()) + f" (exit code {doc['exit_code']})", ""]
+    lines += [md_text(doc["note"]), ""] if doc["note"] else []
     lines += ["## Fix first", ""]
     for row in doc["fix_first"]:
         orgs = "; ".join(f"{w}: {', '.join(o)}" for w, o in row["orgs"].items())
@@ -147,15 +151,16 @@ def _html(doc: dict[str, Any]) -> str:
         f'content="width=device-width,initial-scale=1"><title>Copilot token compliance: {doc["orgs"]} orgs</title>'
         f"<style>{style}</style></head><body><h1>Copilot token compliance: {doc['orgs']} orgs</h1>"
         f"<p>{tally} (exit code {doc['exit_code']}); generated {e(doc['generated_at'])}</p>"
-        f"<h2>Fix first</h2><ol>{fixes or '<li>Nothing to fix.</li>'}</ol><h2>Orgs x requirements</h2>"
+        + (f"<p>{e(doc['note'])}</p>" if doc["note"] else "")
+        + f"<h2>Fix first</h2><ol>{fixes or '<li>Nothing to fix.</li>'}</ol><h2>Orgs x requirements</h2>"
         f'<div class="scroll"><table><tr><th>org</th><th>overall</th>{head}</tr>{"".join(rows)}</table></div>'
         "</body></html>\n"
     )
 
 
-def write_summary(folder: Path, runs: list[OrgRun], elapsed: float, throttle: Throttle) -> None:
+def write_summary(folder: Path, runs: list[OrgRun], elapsed: float, throttle: Throttle, note: str = "") -> None:
     """fleet.json, fleet.md and fleet.html in `folder`, published together or not at all."""
-    doc = summary_document(runs, elapsed, throttle, dt.datetime.now(dt.UTC))
+    doc = summary_document(runs, elapsed, throttle, dt.datetime.now(dt.UTC), note)
     reports = ReportSet()
     texts = {"fleet.json": json.dumps(doc, indent=2) + "\n", "fleet.md": _markdown(doc), "fleet.html": _html(doc)}
     try:

@@ -95,35 +95,41 @@ def test_fleet_reports_equal_single_org_runs(tmp_path: Path) -> None:
 
 @pytest.mark.e2e
 def test_fleet_refuses_a_token_file_others_can_read(tmp_path: Path) -> None:
-    """A token folder whose file is not 0600 is bad input: one sentence, exit code 4, nothing written."""
-    orgs = {"alpha-org": "compliant"}
+    """A token file others can read is that org's bad input (its row, exit 4); an unsafe folder stops the fleet."""
+    orgs = {"alpha-org": "compliant", "beta-org": "compliant"}
     folder = tmp_path / "tokens"
     folder.mkdir(mode=0o700)
     with FleetSimulator(orgs) as sim:
-        token = folder / "TOKEN_0"
-        token.write_text(sim.tokens["alpha-org"], encoding="utf-8")
-        token.chmod(0o644)
+        for i, org in enumerate(orgs):
+            (folder / f"TOKEN_{i}").write_text(sim.tokens[org], encoding="utf-8")
+            (folder / f"TOKEN_{i}").chmod(0o644 if org == "alpha-org" else 0o600)
         args = ("fleet", "--config", str(_config(tmp_path, orgs)), "--token-dir", str(folder), "--api-url", sim.url)
-        refused = _command(*args, "--reports", "refused", env={}, cwd=tmp_path)
-        assert refused.returncode == 4
-        assert "chmod 600" in refused.stderr and "Traceback" not in refused.stderr
-        assert not (tmp_path / "refused").exists()
-        assert sim.requests == []
-        token.chmod(0o600)
         checked = _command(*args, "--reports", "ok", env={}, cwd=tmp_path)
-    assert checked.returncode == 0, checked.stdout + checked.stderr
-    storage = json.loads((tmp_path / "ok" / "alpha-org" / "compliance.json").read_text(encoding="utf-8"))
-    assert {r["id"]: r["verdict"] for r in storage["requirements"]}["TOKEN-STORAGE"] == "pass"
-    assert_no_leak(sim.tokens["alpha-org"], _texts(checked, tmp_path / "ok"))
+        sent = len(sim.requests)
+        folder.chmod(0o777)
+        refused = _command(*args, "--reports", "refused", env={}, cwd=tmp_path)
+        assert len(sim.requests) == sent  # nothing sent for a fleet-wide problem
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    rows = {r["org"]: r for r in json.loads((tmp_path / "ok" / "fleet.json").read_text(encoding="utf-8"))["results"]}
+    assert rows["alpha-org"]["overall"] == "COULD NOT RUN" and rows["alpha-org"]["exit_code"] == 4
+    assert "chmod 600" in rows["alpha-org"]["problem"] and "chmod 600" in checked.stdout
+    assert not (tmp_path / "ok" / "alpha-org").exists()
+    assert rows["beta-org"]["verdicts"]["TOKEN-STORAGE"] == "pass" and rows["beta-org"]["exit_code"] == 0
+    assert refused.returncode == 4
+    assert "chmod 700" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "refused").exists()
+    for token in sim.tokens.values():
+        assert_no_leak(token, {**_texts(checked, tmp_path / "ok"), **_texts(refused, tmp_path / "refused")})
 
 
 @pytest.mark.e2e
 def test_fleet_with_app_tokens_and_a_missing_org(tmp_path: Path) -> None:
-    """An org GitHub does not know is that org's failure to run, said in the summary; the others are checked."""
+    """An org GitHub does not know, or whose token is not set, is that org's failure to run; the others are checked."""
     orgs = {"alpha-org": "compliant", "delta-org": "compliant"}
     with FleetSimulator(orgs, app=True) as sim:
         entries = [{"org": o, "token_secret": f"TOKEN_{i}", "app_token_secret": f"APP_{i}"} for i, o in enumerate(orgs)]
         entries[1]["org"] = "ghost-org"  # the simulator knows no org of that name: GitHub's 404
+        entries.append({"org": "unset-org", "token_secret": "TOKEN_UNSET"})  # no such variable in the environment
         config = tmp_path / "orgs.yml"
         config.write_text(yaml.safe_dump({"orgs": entries}), encoding="utf-8")
         env = {f"TOKEN_{i}": sim.tokens[o] for i, o in enumerate(orgs)}
@@ -134,5 +140,7 @@ def test_fleet_with_app_tokens_and_a_missing_org(tmp_path: Path) -> None:
     rows = {r["org"]: r for r in summary["results"]}
     assert rows["ghost-org"]["overall"] == "COULD NOT RUN" and "no organization named" in rows["ghost-org"]["problem"]
     assert rows["alpha-org"]["verdicts"]["READ-ONLY"] == "pass"  # the grant record settled it
+    assert rows["unset-org"]["overall"] == "COULD NOT RUN" and rows["unset-org"]["exit_code"] == 4
+    assert "export TOKEN_UNSET=" in rows["unset-org"]["problem"]
     for token in [*sim.tokens.values(), *sim.app_tokens.values()]:
         assert_no_leak(token, _texts(proc, tmp_path / "r"))

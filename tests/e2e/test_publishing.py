@@ -133,7 +133,7 @@ def test_check_reports_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_matrix_from_config(tmp_path: Path) -> None:
-    """The config file becomes the job matrix; --only narrows it; a bad file is one sentence and exit 2."""
+    """The config file becomes the job matrix; --only narrows it; a bad file is one sentence and exit 4."""
     config = tmp_path / "orgs.yml"
     config.write_text(
         yaml.safe_dump(
@@ -152,7 +152,7 @@ def test_matrix_from_config(tmp_path: Path) -> None:
     assert json.loads(proc.stdout.split("matrix=", 1)[1])["include"][0]["expected_owner"] == "b-bot"
     config.write_text("orgs: [{org: a}]")
     proc = _run("compliance.scheduled", "matrix", "--config", str(config), env={}, cwd=REPO)
-    assert proc.returncode == 2
+    assert proc.returncode == 4
     assert "token_secret" in proc.stderr
     assert (REPO / ".github/compliance-orgs.yml").is_file()
 
@@ -276,3 +276,9 @@ def test_workflows_are_hardened() -> None:
     assert "toJSON(secrets)" in step["env"]["FLEET_SECRETS"] and "--secrets-env FLEET_SECRETS" in step["run"]
     assert "${{" not in step["run"]
     assert all("secrets" not in str(s.get("env", {})) for s in weekly["jobs"]["check"]["steps"] if s is not step)
+    # the job that holds the tokens may only read; the tracking issues are written by a job that holds no secret
+    assert weekly["jobs"]["check"]["permissions"] == {"contents": "read"}
+    track = weekly["jobs"]["track"]
+    assert track["permissions"] == {"contents": "read", "issues": "write"}
+    assert "secrets" not in str(track) and all("${{" not in s.get("run", "") for s in track["steps"])
+    assert "inputs.org" in weekly["concurrency"]["group"]  # a re-check of one org never drops another's

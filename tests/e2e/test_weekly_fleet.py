@@ -34,7 +34,8 @@ def _outputs(path: Path) -> dict[str, str]:
 def test_weekly_fleet_job(tmp_path: Path) -> None:
     """Shards from the config; the fleet step reads its tokens from toJSON(secrets); tracking issues follow."""
     config = tmp_path / "orgs.yml"
-    entries = [{"org": o, "token_secret": f"TOKEN_{i}"} for i, o in enumerate(ORGS)]
+    # GitHub stores secret names upper-case whatever case they were created in: the config may name them otherwise
+    entries = [{"org": o, "token_secret": f"Token_{i}"} for i, o in enumerate(ORGS)]
     for entry in entries:
         entry["expected_owner"] = "acme-copilot-bot"
     config.write_text(yaml.safe_dump({"orgs": entries}), encoding="utf-8")

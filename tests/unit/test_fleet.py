@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -160,3 +161,123 @@ def test_report_paths_become_file_names_in_each_org_folder() -> None:
     args = parse_fleet(["--compliance-md", "out/summary.md", "--max-wait=5"])
     assert args.common == ("--max-wait=5",)
     assert report_names(args) == {"--compliance-json": "compliance.json", "--compliance-md": "summary.md"}
+
+
+def _two_orgs(tmp_path: Path) -> Path:
+    return _config(
+        tmp_path, "orgs:\n  - {org: alpha-org, token_secret: TOKEN_A}\n  - {org: beta-org, token_secret: B}\n"
+    )
+
+
+def _step(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[Path, Path]:
+    """The files a workflow step writes its outputs and job summary to."""
+    outputs, summary = tmp_path / "outputs", tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(outputs))
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    return outputs, summary
+
+
+@pytest.mark.parametrize(
+    ("value", "needle"),
+    [
+        ("[" * 60_000, "JSON object of secrets"),  # nesting deeper than the parser's recursion limit
+        (" " * (16 * 1024 * 1024 + 1), "larger than 16 MiB"),
+        ("[1]", "JSON object of secrets"),
+    ],
+)
+def test_secrets_json_is_hostile_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path, value: str, needle: str
+) -> None:
+    """toJSON(secrets) too big, too deep or not an object: one sentence, exit code 4, no check run."""
+    from compliance import scheduled
+
+    monkeypatch.setenv("FLEET_SECRETS", value)
+    args = ["fleet", "--config", str(_two_orgs(tmp_path)), "--secrets-env", "FLEET_SECRETS"]
+    assert scheduled.main([*args, "--reports", str(tmp_path / "r")]) == 4
+    err = capsys.readouterr().err
+    assert needle in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "FLEET_SECRETS" not in os.environ and not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("argv", [["fleet", "--shard"], ["shards", "--per-shard", "many"], ["no-such-step"]])
+def test_scheduled_bad_arguments_exit_4(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    """A step's bad command line is one sentence and exit code 4, as every other bad input."""
+    from compliance import scheduled
+
+    assert scheduled.main(argv) == 4
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
+
+
+def test_fleet_selecting_no_org_is_bad_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A shard beyond the orgs of the config checks nothing: that is a mistake, exit code 4, nothing written."""
+    from compliance.fleet.runner import fleet_main
+
+    argv = ["--config", str(_two_orgs(tmp_path)), "--reports", str(tmp_path / "r"), "--shard", "3/3"]
+    assert fleet_main(argv, environ={}) == 4
+    err = capsys.readouterr().err
+    assert "selects no org" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "r").exists()
+
+
+def test_only_org_of_another_shard_leaves_this_shard_nothing_to_do(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`--only ORG` on a sharded run: the shards without ORG succeed, saying so, so one dispatch fails no shard."""
+    from compliance import scheduled
+
+    outputs, summary = _step(monkeypatch, tmp_path)
+    argv = ["fleet", "--config", str(_two_orgs(tmp_path)), "--shard", "1/2", "--only", "BETA-org"]
+    assert scheduled.main([*argv, "--reports", str(tmp_path / "r")]) == 0
+    assert "exit_code=0" in outputs.read_text(encoding="utf-8")
+    said = summary.read_text(encoding="utf-8")
+    assert "nothing to do" in said and "shard 2/2" in said
+    fleet = json.loads((tmp_path / "r" / "fleet.json").read_text(encoding="utf-8"))
+    assert fleet["orgs"] == 0 and fleet["exit_code"] == 0 and "nothing to do" in fleet["note"]
+
+
+def test_only_org_not_listed_is_bad_input(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`--only` naming no org of the config is a mistake in every shard."""
+    from compliance import scheduled
+
+    _step(monkeypatch, tmp_path)
+    argv = ["fleet", "--config", str(_two_orgs(tmp_path)), "--shard", "1/2", "--only", "gamma-org"]
+    assert scheduled.main([*argv, "--reports", str(tmp_path / "r")]) == 0
+    assert "exit_code=4" in (tmp_path / "outputs").read_text(encoding="utf-8")
+
+
+def test_an_org_without_its_token_is_that_orgs_problem(tmp_path: Path) -> None:
+    """One org's missing token makes that org's row; the fleet-wide checks still stop everything first."""
+    from compliance.fleet.runner import plan
+    from tests.support import CANARY
+
+    args = parse_fleet(["--config", str(_two_orgs(tmp_path)), "--reports", str(tmp_path / "r")])
+    planned, note = plan(args, {"TOKEN_A": CANARY})
+    assert note == "" and [p.entry.org for p in planned] == ["alpha-org", "beta-org"]
+    assert planned[0].opts is not None and planned[0].problem == ""
+    assert planned[1].opts is None and "No token found" in planned[1].problem and "export B=" in planned[1].problem
+    with pytest.raises(UsageError, match="SSLKEYLOGFILE"):
+        plan(args, {"TOKEN_A": CANARY, "SSLKEYLOGFILE": str(tmp_path / "keys")})
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    blocked = parse_fleet(["--config", str(_two_orgs(tmp_path)), "--reports", str(tmp_path / "file" / "r")])
+    with pytest.raises(UsageError, match="--reports"):
+        plan(blocked, {"TOKEN_A": CANARY})
+    shared = parse_fleet(["--config", str(_two_orgs(tmp_path)), "--max-wait", "-1"])
+    with pytest.raises(UsageError, match="--max-wait"):  # a shared option is wrong for every org alike
+        plan(shared, {"TOKEN_A": CANARY})
+
+
+def test_the_workflows_own_token_is_never_an_orgs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """toJSON(secrets) holds github_token; a config naming GITHUB_TOKEN does not get it (no secret starts GITHUB_)."""
+    from compliance import scheduled
+    from tests.support import CANARY
+
+    _step(monkeypatch, tmp_path)
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.setenv("FLEET_SECRETS", json.dumps({"github_token": CANARY}))
+    config = _config(tmp_path, "orgs:\n  - {org: alpha-org, token_secret: GITHUB_TOKEN}\n")
+    argv = ["fleet", "--config", str(config), "--secrets-env", "FLEET_SECRETS", "--reports", str(tmp_path / "r")]
+    assert scheduled.main([*argv, "--quiet"]) == 0
+    assert "GITHUB_TOKEN" not in os.environ
+    row = json.loads((tmp_path / "r" / "fleet.json").read_text(encoding="utf-8"))["results"][0]
+    assert row["overall"] == "COULD NOT RUN" and "No token found" in row["problem"]
