@@ -109,8 +109,8 @@ class Overall:
 
 
 def iso(moment: dt.datetime) -> str:
-    """A UTC time as the JSON shows it."""
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """A UTC time as the JSON shows it (four-digit years always: strftime drops the zeros before year 1000)."""
+    return moment.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
 def run_facts(a: Assessment, generated_at: dt.datetime) -> list[tuple[str, str]]:

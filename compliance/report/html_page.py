@@ -72,7 +72,8 @@ break-inside:avoid}
 #compliance-summary .v-not_applicable .badge{color:#555}
 #compliance-summary .wide{overflow-x:auto}
 #compliance-summary .appendix{min-width:640px}
-#compliance-summary table{border-collapse:collapse;margin:.5em 0;width:100%;overflow-wrap:break-word}
+#compliance-summary table{border-collapse:collapse;margin:.5em 0;width:100%}
+#compliance-summary .wide table{overflow-wrap:break-word}
 #compliance-summary th,#compliance-summary td{border:1px solid #999;padding:4px 6px;vertical-align:top;
 text-align:left;font-size:13px}
 #compliance-summary .facts th{width:11em;background:#f2f2f2}
