@@ -12,17 +12,18 @@ import socket
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from compliance import __version__
+from compliance.actions import actions_run_url
 from compliance.inputs import RunOptions
 from compliance.profiles import Profile
 
 __all__ = ["Provenance", "audit_log_url", "profile_sha256", "provenance_of"]
 
 _CHECKOUT = Path(__file__).resolve().parent.parent
-_REPO = re.compile(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}")
 _DIGITS = re.compile(r"[0-9]{1,20}")
 _NAME = re.compile(r"[A-Za-z0-9_.@-]{1,100}")
 _SHA = re.compile(r"[0-9a-f]{40}")
@@ -52,15 +53,13 @@ def profile_sha256(profile: Profile) -> str:
 
 def _runner(environ: Mapping[str, str]) -> tuple[str, str | None]:
     """The GitHub Actions run (checked: the environment is outside input), else the user and host."""
-    repo, run = environ.get("GITHUB_REPOSITORY", ""), environ.get("GITHUB_RUN_ID", "")
-    if environ.get("GITHUB_ACTIONS") == "true" and _REPO.fullmatch(repo) and _DIGITS.fullmatch(run):
-        server = _server(environ.get("GITHUB_SERVER_URL", ""))
-        attempt = environ.get("GITHUB_RUN_ATTEMPT", "")
-        actor = environ.get("GITHUB_ACTOR", "")
+    url = actions_run_url(environ) if environ.get("GITHUB_ACTIONS") == "true" else None
+    if url is not None:
+        attempt, actor = environ.get("GITHUB_RUN_ATTEMPT", ""), environ.get("GITHUB_ACTOR", "")
         who = f" by {actor}" if _NAME.fullmatch(actor) else ""
-        url = f"{server.rstrip('/')}/{repo}/actions/runs/{run}"
         if _DIGITS.fullmatch(attempt):
             url += f"/attempts/{attempt}"
+        repo, run = environ["GITHUB_REPOSITORY"], environ["GITHUB_RUN_ID"]
         return f"GitHub Actions run {run} of {repo}{who}", url
     try:
         user = getpass.getuser()  # LOGNAME or USER first: outside input like the rest of the environment
@@ -71,20 +70,7 @@ def _runner(environ: Mapping[str, str]) -> tuple[str, str | None]:
     return f"{user} on {host if _HOST.fullmatch(host) else 'an unnamed host'}", None
 
 
-def _server(raw: str) -> str:
-    """GitHub's web address from GITHUB_SERVER_URL: https, a host and a port only (no credentials, path or query)."""
-    try:
-        parts = urlsplit(raw)
-        port = parts.port
-    except ValueError:
-        return "https://github.com"
-    if parts.scheme != "https" or not parts.hostname or not _HOST.fullmatch(parts.hostname):
-        return "https://github.com"
-    if parts.username or parts.password or parts.path not in ("", "/") or parts.query or parts.fragment:
-        return "https://github.com"
-    return f"https://{parts.hostname}" + (f":{port}" if port else "")
-
-
+@cache  # asked once per process: a fleet's orgs share it
 def _commit() -> str | None:
     """The suite's git commit when it runs from a checkout (an installed package has none)."""
     if not (_CHECKOUT / ".git").exists():

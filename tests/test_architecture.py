@@ -17,6 +17,7 @@ FLOORS: dict[str, int] = {
     "compliance.model": 0,
     "compliance.limits": 0,
     "compliance.controls": 0,
+    "compliance.actions": 0,
     "compliance.probes": 1,
     "compliance.token": 1,
     "compliance.evidence": 1,

@@ -18,8 +18,9 @@ import re
 import sys
 from pathlib import Path
 
+from compliance.actions import actions_run_url
 from compliance.history.chain import Head
-from compliance.history.keep import actions_run_url, keep_run
+from compliance.history.keep import keep_run
 from compliance.history.period import period_facts
 from compliance.history.record import is_hash
 from compliance.history.render import period_html, period_markdown, verdict_line

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from compliance.actions import actions_run_url
 from compliance.history.__main__ import main
-from compliance.history.keep import actions_run_url
 from compliance.history.memory import recall
 from compliance.history.record import digest
 from compliance.history.store import HISTORY_LIMIT, head_path, load
