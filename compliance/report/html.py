@@ -60,21 +60,26 @@ def _controls(f: Finding) -> str:
     return f'<div class="ctl">Controls: {" · ".join(labels)}</div>' if labels else ""
 
 
-def _card(f: Finding, *, full: bool) -> str:
-    """One requirement as a card: verdict, what was observed beside what is required, the fix, its controls."""
+def _details(f: Finding) -> str:
+    """A card's full body: what was observed beside what is required, the fix, and where the rule comes from."""
     req, v = f.requirement, f.verdict
     refs = [_link(u, u.split("//", 1)[-1].split("/", 1)[0] + " docs") for u in req.references]
     if f.token_link and f.fix:
         refs.append(_link(f.token_link, "pre-filled token settings (a convenience, not evidence)"))
-    body = (
-        f"<p><b>Observed:</b> {escape(v.evidence)}</p><p><b>Required:</b> {escape(req.title)}</p>"
-        + (f'<p class="fix"><b>Fix:</b> {escape(f.fix)}</p>' if f.fix and v.word is not Word.PASS else "")
-        + f'<div class="refs">{req.level.value} · guide step {escape(req.guide_step)} · from {escape(v.source.value)}'
-        + (f" · {' · '.join(refs)}" if refs else "")
-        + "</div>"
-        if full
-        else f'<p class="short">{escape(v.evidence)}</p>'
+    fix = f'<p class="fix"><b>Fix:</b> {escape(f.fix)}</p>' if f.fix and v.word is not Word.PASS else ""
+    where = " · ".join(
+        [req.level.value, f"guide step {escape(req.guide_step)}", f"from {escape(v.source.value)}", *refs]
     )
+    return (
+        f"<p><b>Observed:</b> {escape(v.evidence)}</p><p><b>Required:</b> {escape(req.title)}</p>{fix}"
+        f'<div class="refs">{where}</div>'
+    )
+
+
+def _card(f: Finding, *, full: bool) -> str:
+    """One requirement as a card: its verdict and title, the full body or the evidence alone, its controls."""
+    req, v = f.requirement, f.verdict
+    body = _details(f) if full else f'<p class="short">{escape(v.evidence)}</p>'
     return (
         f'<article class="card v-{v.word.value}" id="req-{escape(req.id)}"><h3><span class="badge">'
         f"{SYMBOL[v.word]} {escape(v.word.value.upper())}</span> <code>{escape(req.id)}</code> "
