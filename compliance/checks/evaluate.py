@@ -34,10 +34,15 @@ class Finding:
     token_link: str | None
 
     @property
+    def offered_link(self) -> str | None:
+        """The token link a reader is offered: only where a new or edited token is the fix (a fail or warn)."""
+        return self.token_link if self.verdict.word in (Word.FAIL, Word.WARN) else None
+
+    @property
     def remediation(self) -> str:
         """The contract's `remediation` text: the fix, plus the token link for a fail or warn."""
-        if self.token_link and self.verdict.word in (Word.FAIL, Word.WARN):
-            return f"{self.fix} Pre-filled token settings: {self.token_link}"
+        if self.offered_link:
+            return f"{self.fix} Pre-filled token settings: {self.offered_link}"
         return self.fix
 
 
@@ -98,8 +103,8 @@ def _decide(row: Row, c: Context) -> Verdict:
     if record is None:
         note = record_disagreement(c, row.granted, token)
         return replace(token, evidence=token.evidence + note) if note else token
-    if record.word not in _DECISIVE:
-        return replace(token, evidence=f"{token.evidence} {record.evidence}")
+    if record.word not in _DECISIVE:  # the record read but not settling it: its advice replaces "read the record"
+        return replace(token, evidence=f"{token.evidence} {record.evidence}", advice=record.advice or token.advice)
     if token.word in _DECISIVE and token.word != record.word:
         if token.word is Word.FAIL:
             return replace(token, evidence=token.evidence + f" The org's record disagrees: {record.evidence}")

@@ -160,6 +160,7 @@ def lifetime_max(c: Context, record: GrantRecord) -> Verdict:
     return Verdict(
         Word.UNVERIFIED,
         f"{text}, and may still be over the {cap}-day maximum if the token waited for approval.",
+        "Confirm on the token's settings page when it was created, or attest its lifetime (--attestations).",
         source=ORG,
     )
 

@@ -189,7 +189,8 @@ def reaching_compliant(a: Assessment) -> str | None:
         why = "the cause above" if a.headline is not None else "each one's evidence"
         parts.append(f"{_spoken(blocked)} from GitHub's answers to the token, once {why} is dealt with")
     lead = "The token alone cannot prove every must, so a correct token reads INCOMPLETE until these are proven: "
-    return (lead if never else "Not every must is proven yet: ") + "; ".join(parts) + "."
+    alone = never and not a.app_record_read  # with the org's record read, "the token alone" is not the case
+    return (lead if alone else "Not every must is proven yet: ") + "; ".join(parts) + "."
 
 
 def _spoken(ids: list[str]) -> str:

@@ -64,8 +64,8 @@ def _details(f: Finding) -> str:
     """A card's full body: what was observed beside what is required, the fix, and where the rule comes from."""
     req, v = f.requirement, f.verdict
     refs = [_link(u, u.split("//", 1)[-1].split("/", 1)[0] + " docs") for u in req.references]
-    if f.token_link and f.fix:
-        refs.append(_link(f.token_link, "pre-filled token settings (a convenience, not evidence)"))
+    if f.offered_link:  # the fix just above says what the link is not
+        refs.append(_link(f.offered_link, "pre-filled token settings"))
     fix = f'<p class="fix"><b>Fix:</b> {escape(f.fix)}</p>' if f.fix and v.word is not Word.PASS else ""
     where = " · ".join(
         [req.level.value, f"guide step {escape(req.guide_step)}", f"from {escape(v.source.value)}", *refs]

@@ -90,5 +90,5 @@ PRINT_CSS = """
 @page{size:A4;margin:14mm 12mm;@bottom-right{content:"page " counter(page) " of " counter(pages);font-size:9px}}
 @media print{#compliance-summary{max-width:none}#compliance-summary .wide{overflow:visible}
 #compliance-summary .appendix{min-width:0}#compliance-summary a{color:#0645ad}
-#compliance-summary h2{break-after:avoid}}
+#compliance-summary h2,#compliance-summary .lead{break-after:avoid}}
 """
